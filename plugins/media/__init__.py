@@ -1,0 +1,1 @@
+from .media import register  # noqa: F401

@@ -1,0 +1,193 @@
+"""Photos: figures with captions, responsive sizes, width/height, lazy loading.
+
+For every article and page:
+
+- a paragraph holding only an image becomes ``<figure>``; its caption is the
+  image's title (``![alt](src "Ảnh: …")``) or the paragraph right after it when
+  that paragraph is only emphasis (``*Ảnh: Quang cảnh hội nghị*``), the way
+  Vietnamese portals caption photos;
+- each image found in the content folder gets ``width``/``height`` (no layout
+  shift), ``srcset``/``sizes`` over smaller copies made with Pillow, and
+  ``loading="lazy"`` (the cover photo stays eager: it is above the fold);
+- an image without alt text is a build warning naming the file.
+
+The cover (``article.cover`` from the portal plugin) gets ``width``,
+``height`` and ``srcset`` too.
+
+Copies are written once into ``OUTPUT_PATH/media/w<width>/<path>`` and only
+rewritten when the source is newer, so unchanged images keep their mtimes.
+
+Settings: ``MEDIA_WIDTHS`` (default ``[480, 800, 1200]``), ``MEDIA_SIZES``
+(the ``sizes`` attribute), ``MEDIA_QUALITY`` (default 80).
+
+Why not pelican-image-process: it re-parses every written HTML page
+(``content_written``) with BeautifulSoup and lxml, a full parse per page at
+portal scale, and needs a CSS class on every image. This works on the
+article fragment once, before rendering, and only when it has an image.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import posixpath
+from pathlib import Path
+from urllib.parse import unquote
+
+from bs4 import BeautifulSoup
+from PIL import Image
+from pelican import contents, signals
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_WIDTHS = [480, 800, 1200]
+DEFAULT_SIZES = "(min-width: 75rem) 50rem, (min-width: 60rem) calc(100vw - 25rem), 100vw"
+_sizes_cache: dict[str, tuple[int, int] | None] = {}
+_pending: dict[str, tuple[Path, int, int]] = {}  # variant relpath -> (source, width, height)
+
+
+def _image_size(path: Path):
+    key = str(path)
+    if key not in _sizes_cache:
+        try:
+            with Image.open(path) as img:
+                _sizes_cache[key] = img.size
+        except (OSError, ValueError):
+            _sizes_cache[key] = None
+    return _sizes_cache[key]
+
+
+def _resolve(src: str, instance) -> str | None:
+    """The image's path relative to the content folder, or None if external."""
+    src = unquote(src.split("?", 1)[0].split("#", 1)[0])
+    for marker in ("{static}", "|static|", "{attach}", "|attach|", "{filename}", "|filename|"):
+        if src.startswith(marker):
+            rel = src[len(marker):]
+            if rel.startswith("/"):
+                return posixpath.normpath(rel.lstrip("/"))
+            base = posixpath.dirname(instance.relative_source_path or "")
+            return posixpath.normpath(posixpath.join(base, rel))
+    if "://" in src or src.startswith(("//", "data:", "/")):
+        return None
+    base = posixpath.dirname(instance.relative_source_path or "")
+    return posixpath.normpath(posixpath.join(base, src))
+
+
+def responsive(rel: str, settings) -> dict | None:
+    """width, height and srcset for an image at `rel` inside the content folder."""
+    source = Path(settings["PATH"]) / rel
+    size = _image_size(source)
+    if not size:
+        return None
+    width, height = size
+    base = settings.get("SITEURL", "") or ""
+    entries = []
+    for w in settings.get("MEDIA_WIDTHS", DEFAULT_WIDTHS):
+        if w >= width:
+            continue
+        variant = f"media/w{w}/{rel}"
+        _pending[variant] = (source, w, round(height * w / width))
+        entries.append(f"{base}/{variant} {w}w")
+    if not entries:
+        return {"width": width, "height": height, "srcset": "", "sizes": ""}
+    entries.append(f"{base}/{rel} {width}w")
+    return {
+        "width": width,
+        "height": height,
+        "srcset": ", ".join(entries),
+        "sizes": settings.get("MEDIA_SIZES", DEFAULT_SIZES),
+    }
+
+
+def _caption_from_next(paragraph):
+    nxt = paragraph.find_next_sibling()
+    if nxt is None or nxt.name != "p":
+        return None
+    children = [c for c in nxt.contents if not (isinstance(c, str) and not c.strip())]
+    if len(children) == 1 and getattr(children[0], "name", None) == "em":
+        return nxt
+    return None
+
+
+def process_fragment(html: str, instance, source_name: str) -> str:
+    settings = instance.settings
+    soup = BeautifulSoup(html, "html.parser")
+    for img in soup.find_all("img"):
+        if not (img.get("alt") or "").strip():
+            logger.warning(
+                "%s: ảnh %s thiếu mô tả (alt) — viết ![mô tả ảnh](đường-dẫn) | image without alt text",
+                source_name, img.get("src", ""),
+            )
+        rel = _resolve(img.get("src", ""), instance)
+        info = responsive(rel, settings) if rel else None
+        if info:
+            img["width"], img["height"] = str(info["width"]), str(info["height"])
+            if info["srcset"]:
+                img["srcset"], img["sizes"] = info["srcset"], info["sizes"]
+        img["loading"] = "lazy"
+        img["decoding"] = "async"
+
+        holder = img.parent if img.parent and img.parent.name == "a" else img
+        paragraph = holder.parent
+        if paragraph is None or paragraph.name != "p":
+            continue
+        others = [c for c in paragraph.contents if c is not holder and not (isinstance(c, str) and not c.strip())]
+        if others:
+            continue
+        figure = soup.new_tag("figure")
+        paragraph.replace_with(figure)
+        figure.append(holder)
+        caption_text = img.attrs.pop("title", None)
+        caption_p = None if caption_text else _caption_from_next(figure)
+        if caption_text or caption_p:
+            figcaption = soup.new_tag("figcaption")
+            if caption_p:
+                for child in list(caption_p.em.contents):
+                    figcaption.append(child)
+                caption_p.decompose()
+            else:
+                figcaption.string = caption_text
+            figure.append(figcaption)
+    return str(soup)
+
+
+def process(instance):
+    if not isinstance(instance, contents.Content):
+        return
+    name = instance.relative_source_path or instance.source_path or "?"
+    if instance._content and "<img" in instance._content:
+        instance._content = process_fragment(instance._content, instance, name)
+    cover = getattr(instance, "cover", None)
+    if cover:
+        info = responsive(cover["url"], instance.settings)
+        if info:
+            cover.update(info)
+        else:
+            logger.warning("%s: Image: không tìm thấy ảnh %s | cover image not found", name, cover["url"])
+
+
+def write_variants(pelican):
+    output = Path(pelican.settings["OUTPUT_PATH"])
+    quality = pelican.settings.get("MEDIA_QUALITY", 80)
+    for variant, (source, width, height) in sorted(_pending.items()):
+        target = output / variant
+        if target.exists() and target.stat().st_mtime >= source.stat().st_mtime:
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with Image.open(source) as img:
+            copy = img.convert("RGB") if img.mode not in ("RGB", "L") and source.suffix.lower() in (".jpg", ".jpeg") else img.copy()
+            copy = copy.resize((width, height), Image.LANCZOS)
+            tmp = target.with_name(target.name + ".tmp")
+            copy.save(tmp, format=img.format, quality=quality, optimize=True)
+            os.replace(tmp, target)
+
+
+def reset(_pelican):
+    _pending.clear()
+    _sizes_cache.clear()
+
+
+def register():
+    signals.initialized.connect(reset)
+    signals.content_object_init.connect(process)
+    signals.finalized.connect(write_variants)

@@ -1,0 +1,1 @@
+from .portal import register  # noqa: F401

@@ -1,0 +1,135 @@
+"""Portal data: what the theme's widgets show, computed once per build.
+
+Reads the content model (``Featured``, ``Image``, ``ImageCaption``,
+``Source``) and the site's configured sections, and adds to the template
+context:
+
+- ``nav_categories``: ``(Category, articles)`` pairs in the order of
+  ``PORTAL_CATEGORIES`` (the agency's sections), then any other category in
+  Vietnamese order;
+- ``featured_articles``: articles marked ``Featured: true``, newest first
+  (``PORTAL_FEATURED_COUNT``, default 5); the newest articles fill in when
+  none is marked;
+- ``latest_articles``: the newest articles (``PORTAL_LATEST_COUNT``,
+  default 8), for "Tin mới đăng";
+- ``home_sections``: ``(Category, newest articles)`` per section for the home
+  page (``PORTAL_SECTION_COUNT``, default 4).
+
+And to each article and page:
+
+- ``is_featured`` (bool);
+- ``json_ld`` (articles only): schema.org ``NewsArticle`` data;
+- ``other_news`` (articles only): the newest other articles of the same
+  category, for "Các tin khác" (``PORTAL_OTHER_NEWS_COUNT``, default 6);
+- ``cover``: ``{"url", "caption", "alt"}`` or ``None``, from ``Image`` (a path
+  inside the content folder, e.g. ``images/le-ra-quan.jpg``) and
+  ``ImageCaption``;
+- ``source``: the ``Source`` text, stripped (or ``""``);
+- ``reading_minutes``: reading time for Vietnamese text. Vietnamese words
+  are written as space-separated syllables; adults read about 230
+  syllables a minute (``PORTAL_READING_SPEED``), slower than the 250 English
+  words a minute most calculators assume, and a syllable is not a word.
+
+Templates only arrange these; no loops over all articles in a template.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+from markupsafe import Markup
+from pelican import contents, signals
+
+from vietnamese import collation_key
+
+_TAGS = re.compile(r"<[^>]+>")
+TRUE_WORDS = {"true", "yes", "1", "có", "co", "x"}
+
+
+def _as_bool(value) -> bool:
+    if isinstance(value, bool):
+        return value
+    return str(value or "").strip().lower() in TRUE_WORDS
+
+
+def enrich_content(instance):
+    if not isinstance(instance, contents.Content):
+        return
+    meta = instance.metadata
+    instance.is_featured = _as_bool(meta.get("featured"))
+    instance.source = str(meta.get("source", "") or "").strip()
+    speed = instance.settings.get("PORTAL_READING_SPEED", 230)
+    syllables = len(_TAGS.sub(" ", instance._content or "").split())
+    instance.reading_minutes = max(1, math.ceil(syllables / speed))
+    image = str(meta.get("image", "") or "").strip()
+    if image:
+        for prefix in ("{static}", "{attach}", "/"):
+            if image.startswith(prefix):
+                image = image[len(prefix):].lstrip("/")
+        caption = str(meta.get("imagecaption", "") or "").strip()
+        instance.cover = {
+            "url": image,
+            "caption": caption,
+            # A caption describes the photo; the title is the fallback.
+            "alt": caption or Markup(getattr(instance, "title", "")).striptags(),
+        }
+    else:
+        instance.cover = None
+
+
+def json_ld(article, settings) -> dict:
+    """schema.org NewsArticle; the theme serialises it with |tojson."""
+    siteurl = settings.get("SITEURL", "")
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": Markup(article.title).striptags(),
+        "datePublished": article.date.isoformat(),
+        "dateModified": getattr(article, "modified", article.date).isoformat(),
+        "articleSection": article.category.name,
+        "inLanguage": "vi",
+        "mainEntityOfPage": f"{siteurl}/{article.url}",
+        "author": [{"@type": "Person", "name": a.name} for a in getattr(article, "authors", [])],
+        "publisher": {"@type": "GovernmentOrganization", "name": settings.get("SITENAME", "")},
+    }
+    if article.cover:
+        data["image"] = f"{siteurl}/{article.cover['url']}"
+    return data
+
+
+def build_context(generator):
+    settings = generator.settings
+    context = generator.context
+    articles = generator.articles  # newest first (NEWEST_FIRST_ARCHIVES)
+
+    order = {name: i for i, name in enumerate(settings.get("PORTAL_CATEGORIES", []))}
+    categories = list(context.get("categories", []))
+    categories.sort(
+        key=lambda pair: (order.get(pair[0].name, len(order)), collation_key(pair[0].name))
+    )
+    other_count = settings.get("PORTAL_OTHER_NEWS_COUNT", 6)
+    for _category, items in categories:
+        items.sort(key=lambda a: a.date, reverse=True)
+        head = items[: other_count + 1]
+        for article in items:
+            article.other_news = [a for a in head if a is not article][:other_count]
+
+    featured_count = settings.get("PORTAL_FEATURED_COUNT", 5)
+    featured = [a for a in articles if a.is_featured][:featured_count]
+    if not featured:
+        featured = articles[:featured_count]
+
+    for article in articles + list(getattr(generator, "drafts", [])):
+        article.json_ld = json_ld(article, settings)
+
+    section_count = settings.get("PORTAL_SECTION_COUNT", 4)
+    context["nav_categories"] = categories
+    context["featured_articles"] = featured
+    context["latest_articles"] = articles[: settings.get("PORTAL_LATEST_COUNT", 8)]
+    context["home_sections"] = [(cat, items[:section_count]) for cat, items in categories]
+
+
+def register():
+    signals.content_object_init.connect(enrich_content)
+    signals.article_generator_finalized.connect(build_context)

@@ -1,0 +1,67 @@
+"""The portal plugin on a tiny site built by the real pelican command."""
+
+from tests.sitebuild import build, soup, write
+
+ARTICLE = """Title: {title}
+Date: {date}
+Category: {category}
+{extra}
+
+Nội dung bài viết.
+"""
+
+
+def make(tmp_path, specs):
+    content = tmp_path / "content"
+    for i, (title, date, category, extra) in enumerate(specs):
+        write(content / f"a{i}.md", ARTICLE.format(title=title, date=date, category=category, extra=extra))
+    (content / "images").mkdir()
+    out = tmp_path / "out"
+    build(content, out, "publishconf.py")
+    return out
+
+
+def test_featured_sections_other_news_and_cover(tmp_path):
+    out = make(
+        tmp_path,
+        [
+            ("Bài một", "2024-01-01 08:00", "Dân vận khéo", "Featured: true"),
+            ("Bài hai", "2024-02-01 08:00", "Dân vận khéo", ""),
+            ("Bài ba", "2024-03-01 08:00", "Tin hoạt động", "Image: images/x.jpg\nImageCaption: Ảnh: Hội nghị"),
+            ("Bài bốn", "2024-04-01 08:00", "Dân vận khéo", ""),
+        ],
+    )
+    home = soup(out / "index.html")
+    featured = [a.get_text() for a in home.select(".featured .card__title a, .featured__more a")]
+    assert featured == ["Bài một"]  # only the marked one
+    sections = [h.get_text(strip=True) for h in home.select(".home-section h2")]
+    assert sections[:2] == ["Tin hoạt động", "Dân vận khéo"]  # PORTAL_CATEGORIES order
+    latest = [a.get_text() for a in home.select("#tin-moi-dang + ul a")]
+    assert latest == ["Bài bốn", "Bài ba", "Bài hai", "Bài một"]
+
+    article = soup(out / "dan-van-kheo" / "bai-hai.html")
+    others = [a.get_text() for a in article.select(".other-news a")]
+    assert others == ["Bài bốn", "Bài một"]  # same category, newest first, not itself
+
+    cover = soup(out / "tin-hoat-dong" / "bai-ba.html").select_one("figure.cover")
+    assert cover.img["src"].endswith("/images/x.jpg")
+    assert cover.figcaption.get_text() == "Ảnh: Hội nghị"
+    assert cover.img["alt"] == "Ảnh: Hội nghị"
+
+
+def test_newest_fill_in_when_nothing_is_featured(tmp_path):
+    out = make(tmp_path, [("Cũ", "2020-01-01", "Dân vận khéo", ""), ("Mới", "2021-01-01", "Dân vận khéo", "")])
+    lead = soup(out / "index.html").select_one(".featured__lead a").get_text()
+    assert lead == "Mới"
+
+
+def test_untrusted_title_is_escaped_in_html_and_feeds(tmp_path):
+    import feedparser
+
+    out = make(tmp_path, [('<script>alert(1)</script> "Tin" & tức', "2024-01-01", "Dân vận khéo", "Tags: <b>x</b>")])
+    html = "".join(p.read_text(encoding="utf-8") for p in out.rglob("*.html"))
+    assert "<script>alert(1)" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<b>x</b>" not in html
+    feed = feedparser.parse((out / "feeds" / "all.atom.xml").read_bytes())
+    assert feed.entries[0].title == "<script>alert(1)</script> “Tin” & tức"

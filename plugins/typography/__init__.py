@@ -1,0 +1,1 @@
+from .typography import plain_title, register, typeset_html  # noqa: F401

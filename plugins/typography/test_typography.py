@@ -1,0 +1,29 @@
+from markupsafe import Markup
+
+from typography import plain_title, typeset_html
+
+
+def test_title_is_plain_text_with_typographic_quotes():
+    title = plain_title('Phát động "Dân vận khéo" -- năm 2024')
+    assert isinstance(title, Markup)
+    assert title.striptags() == "Phát động “Dân vận khéo” — năm 2024"
+    assert "<span" not in title
+
+
+def test_title_markup_is_escaped_not_trusted():
+    title = plain_title('<script>alert("x")</script> & HĐND')
+    assert "<script>" not in title
+    assert "&lt;script&gt;" in title
+    # What Pelican's feed writer does with it: the text comes back whole.
+    assert Markup(title).striptags() == "<script>alert(“x”)</script> & HĐND"
+
+
+def test_acronyms_treated_alike_in_bodies():
+    html = typeset_html("<p>HĐND, UBND và MTTQ cùng họp &amp; bàn “việc dân”</p>")
+    assert "caps" not in html
+    assert "HĐND" in html and "UBND" in html and "MTTQ" in html
+
+
+def test_code_is_left_alone():
+    html = typeset_html('<pre><code>x = "a" -- b</code></pre>', ["pre", "code"])
+    assert '"a" -- b' in html
