@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -19,7 +20,9 @@ def build(content: Path, output: Path, conf: str = "publishconf.py", settings: d
     cmd = [*PELICAN, str(content), "-o", str(output), "-s", str(ROOT / conf)]
     for key, value in (settings or {}).items():
         cmd += ["-e", f"{key}={json.dumps(value)}"]
-    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    # A wide console: Pelican's rich log handler would otherwise wrap messages.
+    env = {**os.environ, "COLUMNS": "500"}
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600, env=env)
     if check and proc.returncode != 0:
         raise AssertionError(f"pelican failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
     return proc

@@ -195,7 +195,7 @@ def test_cover_images_have_captions(site):
         assert figure.img["alt"]
         assert (site / doc.meta["image"]).exists()
         if doc.meta.get("imagecaption"):
-            assert figure.figcaption.get_text() == doc.meta["imagecaption"]
+            assert figure.figcaption.get_text() == page_title_text(doc.meta["imagecaption"])
 
 
 def test_byline_and_source_at_the_end(site):
@@ -228,3 +228,55 @@ def test_drafts_are_not_published(site):
     for doc in drafts:
         assert doc.title not in html and doc.slug not in html
         assert doc.slug not in feeds
+
+
+def test_social_meta_and_json_ld(site):
+    import json
+
+    doc = next(d for d in DOCS if d.meta.get("image") and '"' in d.title) if any(
+        d.meta.get("image") and '"' in d.title for d in DOCS
+    ) else next(d for d in DOCS if d.meta.get("image"))
+    page = soup(article_path(site, doc))
+    url = f"https://danvan.songlam.example/{slugify(doc.meta['category'])}/{doc.slug}.html"
+    og = {m["property"]: m["content"] for m in page.find_all("meta", property=True)}
+    assert og["og:title"] == page_title_text(doc.title)
+    assert og["og:url"] == url
+    assert og["og:image"] == f"https://danvan.songlam.example/{doc.meta['image']}"
+    assert og["og:locale"] == "vi_VN"
+    assert page.find("link", rel="canonical")["href"] == url
+    assert page.find("meta", attrs={"name": "twitter:card"})["content"] == "summary_large_image"
+    data = json.loads(page.find("script", type="application/ld+json").string)
+    assert data["@type"] == "NewsArticle"
+    assert data["headline"] == page_title_text(doc.title)
+    assert data["datePublished"].startswith(doc.date.strftime("%Y-%m-%dT%H:%M"))
+
+
+def test_reading_time_prev_next_and_other_news(site):
+    newest_first = sorted((d for d in DOCS if d.meta["category"] == "Dân vận khéo"), key=lambda d: d.date, reverse=True)
+    middle = newest_first[1]
+    page = soup(article_path(site, middle))
+    assert re.search(r"Thời gian đọc: \d+ phút", page.select_one(".article-meta").get_text())
+    newer = page.select_one(".prev-next__newer a")["href"]
+    older = page.select_one(".prev-next__older a")["href"]
+    assert newer.endswith(f"/{newest_first[0].slug}.html")
+    assert older.endswith(f"/{newest_first[2].slug}.html")
+    others = [a["href"].rsplit("/", 1)[-1] for a in page.select(".other-news a")]
+    assert f"{middle.slug}.html" not in others
+    assert others[0] == f"{newest_first[0].slug}.html"
+
+
+def test_share_links_carry_the_article_url(site):
+    from urllib.parse import parse_qs, unquote, urlsplit
+
+    doc = DOCS[0]
+    page = soup(article_path(site, doc))
+    url = f"https://danvan.songlam.example/{slugify(doc.meta['category'])}/{doc.slug}.html"
+    hrefs = [a["href"] for a in page.select(".share a")]
+    facebook = next(h for h in hrefs if h.startswith("https://www.facebook.com/sharer/sharer.php?"))
+    assert parse_qs(urlsplit(facebook).query)["u"] == [url]
+    mail = next(h for h in hrefs if h.startswith("mailto:"))
+    assert parse_qs(urlsplit(mail).query)["body"][0].endswith(url)
+    assert unquote(parse_qs(urlsplit(mail).query)["subject"][0]) == page_title_text(doc.title)
+    # Controls needing JavaScript are hidden in the HTML.
+    assert page.select_one("[data-font-size]").has_attr("hidden")
+    assert page.select_one("[data-print]").has_attr("hidden")

@@ -1,7 +1,7 @@
 """Screenshot pages of a built site in Debian's headless Chromium.
 
     python tools/screenshot.py OUTPUTDIR OUT_PREFIX PATH [PATH ...]
-        [--width 390] [--full] [--print] [--no-js]
+        [--width 390] [--full] [--print] [--no-js] [--font-step N]
 
 Serves OUTPUTDIR on a free localhost port, opens each PATH, writes
 OUT_PREFIX-<n>.png. For a person to look at, not for tests.
@@ -18,9 +18,13 @@ import threading
 from playwright.sync_api import sync_playwright
 
 
+class Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
 def serve(directory):
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=directory)
-    handler.log_message = lambda *a, **k: None
+    handler = functools.partial(Quiet, directory=directory)
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
@@ -36,6 +40,7 @@ def main():
     p.add_argument("--full", action="store_true")
     p.add_argument("--print", dest="print_media", action="store_true")
     p.add_argument("--no-js", action="store_true")
+    p.add_argument("--font-step", type=int, default=None, help="reader font step (0-5)")
     a = p.parse_args()
     server = serve(a.outputdir)
     base = f"http://127.0.0.1:{server.server_port}"
@@ -44,6 +49,8 @@ def main():
                                      args=["--no-sandbox", "--disable-gpu"])
         ctx = browser.new_context(viewport={"width": a.width, "height": a.height},
                                   java_script_enabled=not a.no_js)
+        if a.font_step is not None:
+            ctx.add_init_script(f"localStorage.setItem('portal.fontStep', '{a.font_step}')")
         page = ctx.new_page()
         for i, path in enumerate(a.paths):
             page.goto(base + path)

@@ -67,12 +67,13 @@ def enrich_content(instance):
         for prefix in ("{static}", "{attach}", "/"):
             if image.startswith(prefix):
                 image = image[len(prefix):].lstrip("/")
-        caption = str(meta.get("imagecaption", "") or "").strip()
+        # Markup already (typography plugin) or plain text: escape once.
+        caption = Markup.escape(meta.get("imagecaption", "") or "").strip()
         instance.cover = {
             "url": image,
             "caption": caption,
             # A caption describes the photo; the title is the fallback.
-            "alt": caption or Markup(getattr(instance, "title", "")).striptags(),
+            "alt": caption.striptags() or Markup(getattr(instance, "title", "")).striptags(),
         }
     else:
         instance.cover = None

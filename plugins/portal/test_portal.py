@@ -65,3 +65,13 @@ def test_untrusted_title_is_escaped_in_html_and_feeds(tmp_path):
     assert "<b>x</b>" not in html
     feed = feedparser.parse((out / "feeds" / "all.atom.xml").read_bytes())
     assert feed.entries[0].title == "<script>alert(1)</script> “Tin” & tức"
+
+
+def test_json_ld_escapes_script_in_title(tmp_path):
+    import json
+
+    out = make(tmp_path, [("</script><script>alert(1)</script>", "2024-01-01", "Dân vận khéo", "")])
+    html = next((out / "dan-van-kheo").glob("*.html")).read_text(encoding="utf-8")
+    block = html.split('<script type="application/ld+json">', 1)[1].split("</script>", 1)[0]
+    assert "<" not in block
+    assert json.loads(block)["headline"] == "</script><script>alert(1)</script>"

@@ -14,7 +14,7 @@ itself (the library does the work; only the wiring is ours):
 
 - body and summary: every typogrify filter but ``caps``, so all Vietnamese
   acronyms are treated alike; ``TYPOGRIFY_IGNORE_TAGS`` is honoured.
-- title: plain text with typographic quotes and dashes (smartypants, turned
+- title and ``ImageCaption``: plain text with typographic quotes and dashes (smartypants, turned
   into Unicode characters), escaped once into ``Markup``. Templates can print
   ``{{ article.title }}`` safely, ``|striptags`` gives plain text for
   attributes, and Pelican's feed writer (``Markup(title).striptags()``) gets
@@ -54,6 +54,8 @@ def process(instance):
     settings = instance.settings
     if "title" in instance.metadata or hasattr(instance, "title"):
         instance.title = plain_title(getattr(instance, "title", ""))
+    if instance.metadata.get("imagecaption"):
+        instance.metadata["imagecaption"] = plain_title(instance.metadata["imagecaption"])
     if settings.get("PORTAL_TYPOGRIFY", True):
         ignore = settings.get("TYPOGRIFY_IGNORE_TAGS", [])
         if instance._content:

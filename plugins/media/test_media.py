@@ -1,0 +1,74 @@
+"""The media plugin on a tiny site built by the real pelican command."""
+
+from PIL import Image
+
+from tests.sitebuild import build, soup, write
+
+
+def make_image(path, size=(1600, 900)):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", size, (160, 40, 40)).save(path, quality=70)
+
+
+def site(tmp_path, body, extra=""):
+    content = tmp_path / "content"
+    make_image(content / "images" / "p.jpg")
+    make_image(content / "images" / "small.jpg", (300, 200))
+    write(content / "a.md", f"Title: Bài có ảnh\nDate: 2024-01-01\nCategory: Dân vận khéo\n{extra}\n\n{body}\n")
+    out = tmp_path / "out"
+    proc = build(content, out, "pelicanconf.py")
+    return out, proc.stdout + proc.stderr
+
+
+def test_image_paragraph_becomes_figure_with_following_caption(tmp_path):
+    out, _ = site(tmp_path, "Mở đầu.\n\n![Người dân làm đường]({static}/images/p.jpg)\n\n*Ảnh: Ngày công lao động*\n\nKết.")
+    body = soup(out / "dan-van-kheo" / "bai-co-anh.html").select_one(".article__body")
+    figure = body.find("figure")
+    assert figure.img["alt"] == "Người dân làm đường"
+    # typogrify's widont joins the last two words with a no-break space.
+    assert " ".join(figure.figcaption.get_text().split()) == "Ảnh: Ngày công lao động"
+    assert not [p for p in body.find_all("p") if "Ngày công" in p.get_text()]
+    img = figure.img
+    assert (img["width"], img["height"]) == ("1600", "900")
+    assert img["loading"] == "lazy"
+    widths = [entry.split()[-1] for entry in img["srcset"].split(", ")]
+    assert widths == ["480w", "800w", "1200w", "1600w"]
+    for w, h in ((480, 270), (800, 450), (1200, 675)):
+        with Image.open(out / "media" / f"w{w}" / "images" / "p.jpg") as variant:
+            assert variant.size == (w, h)
+
+
+def test_title_attribute_is_the_caption_and_small_images_get_no_srcset(tmp_path):
+    out, _ = site(tmp_path, '![Hội nghị]({static}/images/small.jpg "Ảnh: Quang cảnh hội nghị")')
+    figure = soup(out / "dan-van-kheo" / "bai-co-anh.html").select_one(".article__body figure")
+    assert figure.figcaption.get_text() == "Ảnh: Quang cảnh hội nghị"
+    assert not figure.img.has_attr("title")
+    assert not figure.img.has_attr("srcset")
+    assert figure.img["width"] == "300"
+
+
+def test_inline_image_stays_inline(tmp_path):
+    out, _ = site(tmp_path, "Biểu tượng ![cờ]({static}/images/small.jpg) trong câu.")
+    body = soup(out / "dan-van-kheo" / "bai-co-anh.html").select_one(".article__body")
+    assert body.find("figure") is None and body.find("img")["loading"] == "lazy"
+
+
+def test_missing_alt_is_a_warning_naming_the_file(tmp_path):
+    _, log = site(tmp_path, "![]({static}/images/p.jpg)")
+    assert "Empty alt attribute for image p.jpg in" in log and "a.md" in log
+
+
+def test_cover_gets_size_and_srcset_and_stays_eager(tmp_path):
+    out, _ = site(tmp_path, "Nội dung.", "Image: images/p.jpg\nImageCaption: Ảnh: Lễ ra quân")
+    img = soup(out / "dan-van-kheo" / "bai-co-anh.html").select_one("figure.cover img")
+    assert (img["width"], img["height"]) == ("1600", "900")
+    assert "480w" in img["srcset"] and not img.has_attr("loading")
+    assert img["alt"] == "Ảnh: Lễ ra quân"
+
+
+def test_unchanged_variants_are_not_rewritten(tmp_path):
+    out, _ = site(tmp_path, "![Ảnh]({static}/images/p.jpg)")
+    variant = out / "media" / "w480" / "images" / "p.jpg"
+    before = variant.stat().st_mtime_ns
+    build(tmp_path / "content", out, "pelicanconf.py")
+    assert variant.stat().st_mtime_ns == before
