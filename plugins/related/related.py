@@ -203,12 +203,12 @@ def article_terms(article, settings) -> Counter:
     return terms(tokens)
 
 
-def signatures(docs, settings) -> list[list[tuple[int, float]]]:
-    """Each document's heaviest TF-IDF terms as ``(term id, weight)``, L2-normalised.
+def signatures(docs, settings) -> list[tuple[array, array]]:
+    """Each document's heaviest TF-IDF terms: (term ids, weights), L2-normalised.
 
     One reading pass keeps each document's terms as two compact arrays
-    (term ids, ``1 + ln count``), about 1.5 kB an article; document
-    frequencies are then known and the arrays become signatures.
+    (term ids, ``1 + ln count``); once document frequencies are known, each
+    becomes a signature and is freed.
     """
     vocab: dict[str, int] = {}
     df: Counter = Counter()
@@ -239,10 +239,9 @@ def signatures(docs, settings) -> list[list[tuple[int, float]]]:
     for k, (ids, tfs) in enumerate(stored):
         weights = list(map(operator.mul, tfs, map(idf.__getitem__, ids)))
         # A stable sort: equal weights keep their order of appearance.
-        order = sorted(range(len(weights)), key=weights.__getitem__, reverse=True)[:keep]
-        top = [(ids[x], weights[x]) for x in order if weights[x] > 0.0]
-        norm = math.sqrt(sum(w * w for _, w in top)) or 1.0
-        result.append([(i, w / norm) for i, w in top])
+        order = [x for x in sorted(range(len(weights)), key=weights.__getitem__, reverse=True)[:keep] if weights[x] > 0.0]
+        norm = math.sqrt(sum(weights[x] ** 2 for x in order)) or 1.0
+        result.append((array("i", [ids[x] for x in order]), array("d", [weights[x] / norm for x in order])))
         stored[k] = None
     return result
 
@@ -253,24 +252,33 @@ def rank(docs, sigs, settings) -> list[list[int]]:
     ``docs`` are in (date, path) order, so a larger index is newer.
     """
     cap = settings["RELATED_MAX_POSTINGS"]
-    postings: dict[int, list[tuple[float, int]]] = {}
-    for j, (doc, sig) in enumerate(zip(docs, sigs)):
+    # term id -> (article indexes, weights), as compact arrays.
+    postings: dict[int, tuple[array, array]] = {}
+    for j, (doc, (ids, weights)) in enumerate(zip(docs, sigs)):
         if doc.candidate:
-            for term, w in sig:
-                postings.setdefault(term, []).append((w, j))
-    for term, plist in postings.items():
-        if len(plist) > cap:
+            for term, w in zip(ids, weights):
+                entry = postings.get(term)
+                if entry is None:
+                    postings[term] = (array("i", [j]), array("d", [w]))
+                else:
+                    entry[0].append(j)
+                    entry[1].append(w)
+    for term, (js, ws) in postings.items():
+        if len(js) > cap:
             # Keep the articles where the term weighs most; newer on ties.
-            postings[term] = heapq.nlargest(cap, plist)
+            best = heapq.nlargest(cap, zip(ws, js))
+            postings[term] = (array("i", [j for _w, j in best]), array("d", [w for w, _j in best]))
 
     count = settings["RELATED_COUNT"]
     floor = settings["RELATED_MIN_SCORE"]
+    empty = (), ()
     lists = []
-    for i, sig in enumerate(sigs):
+    for i, (ids, weights) in enumerate(sigs):
         scores: dict[int, float] = {}
         get = scores.get
-        for term, wa in sig:
-            for wb, j in postings.get(term, ()):
+        for term, wa in zip(ids, weights):
+            js, ws = postings.get(term, empty)
+            for j, wb in zip(js, ws):
                 scores[j] = get(j, 0.0) + wa * wb
         scores.pop(i, None)
         # Highest score first; on equal scores the larger index (newer).
