@@ -116,15 +116,16 @@ DEFAULTS = {
 # classifiers, time words. Content syllables stay: IDF weighs them.
 STOPWORDS = frozenset(
     """
-    à á ạ ai anh ấy bà bao bằng bị bởi các cái cần càng cả cho chỉ chiếc
-    chính chưa chứ có còn cùng của cũng dù do đã đang đây để đến đều đi
-    điều đó được gì hay hơn hết khi không là lại làm lên lúc mà mình mỗi
-    một mới nào này nên nếu ngay nhau nhiều như nhưng những nơi nữa ông
-    phải qua quá ra rằng rất rồi sau sẽ sự tại theo thì thế tôi trên
-    trong trước từ từng và vào vẫn về vì việc với vừa xuống đó ở
-    năm ngày tháng giờ hôm nay
+    à á ạ ai anh ấy bà bằng bị bởi các cái càng cả cho chiếc chưa chứ có
+    còn cùng của cũng dù do đã đang đây để đến đều đi đó được gì hay hơn
+    hết khi không là lại lên lúc mà mình mỗi một nào này nên nếu ngay nhau
+    nhiều như nhưng những nơi nữa ông phải qua quá rằng rất rồi sau sẽ tại
+    theo thì thế tôi trên trong trước từ từng và vào vẫn về vì với vừa
+    xuống ở năm ngày tháng giờ hôm nay
     """.split()
 )
+# Not stop words, though frequent: they make words with their neighbours
+# ("ra quân", "chỉ đạo", "đổi mới", "hành chính", "việc làm", "làm chủ").
 SEP = "|"  # phrase break; also stands for every dropped token
 _TAG = re.compile(r"<[^>]*>")
 # Punctuation (ASCII and typographic) and digits end a phrase. An explicit
