@@ -1,0 +1,1 @@
+from .related import RelatedError, register  # noqa: F401

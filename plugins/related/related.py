@@ -1,0 +1,363 @@
+"""Related news ("Các tin liên quan"): a ranked list under every article.
+
+Adds to every article (published, hidden, draft, translations):
+
+- ``related_news``: a list of articles, best first. The editor's pinned
+  articles come first, in the order written (metadata
+  ``Related: slug-a, slug-b``); then the published articles whose Vietnamese
+  text, tags and category are most like this one's, up to ``RELATED_COUNT``.
+
+It never lists the article itself, a draft, or an article dated in the
+future at build time. Ties go to the newer article. Same content, same
+settings → same lists (no set iteration and no string hashing in the
+scoring order, so ``PYTHONHASHSEED`` does not matter).
+
+A pinned slug that names no article is a build error naming the file::
+
+    content/x.md: Related: không có bài viết "slug-x" — kiểm tra lại slug | unknown slug
+
+(every such line is collected, then ``RelatedError`` is raised from the
+signal handler: ``pelican`` logs it and exits with status 1, and
+``pelican -r``/``make devserver`` logs it and keeps watching). A pinned
+draft or future article is skipped with a warning: it will be listed once
+it is published.
+
+Settings (defaults):
+
+- ``RELATED_COUNT`` (5): list length. Pinned articles all show, even past it.
+- ``RELATED_TITLE_WEIGHT`` (2): the title is counted this many times (an
+  integer), so its words weigh above the body's.
+- ``RELATED_SYLLABLE_WEIGHT`` (0.5): a single syllable's weight relative to
+  a syllable pair. A lone syllable is ambiguous ("số" in "chuyển đổi số",
+  "số nhà"); a pair is close to a word. Halving single syllables also keeps
+  a three-syllable place name in a title ("xã Đông Hòa") from outweighing
+  the topic.
+- ``RELATED_TAG_WEIGHT`` (2), ``RELATED_CATEGORY_WEIGHT`` (1): each tag and
+  the category are one term each (``#tag-slug``, ``@category-slug``),
+  counted this many times. IDF damps them as it damps words: a tag on
+  every article adds nothing.
+- ``RELATED_BODY_WORDS`` (200): syllables read from the summary and body.
+  News is written lead first and the lead names the topic; a fixed amount
+  keeps the cost per article fixed.
+- ``RELATED_TERMS`` (32): terms kept per article (its signature).
+- ``RELATED_MAX_POSTINGS`` (16): longest posting list (see below).
+- ``RELATED_MIN_SCORE`` (0.05): cosine below which an article is not
+  related enough to be listed (the list is then shorter).
+
+How it scores: TF-IDF over syllables and syllable pairs, through an
+inverted index.
+
+1. Text: NFC, lower-case, diacritics kept ("bão" storm ≠ "báo" newspaper);
+   numbers, punctuation and stop words (``STOPWORDS``: function syllables
+   such as "của", "được", "những") break phrases. Vietnamese writes words as
+   space-separated syllables and most words have two ("lũ lụt", "hợp tác
+   xã"), so the terms are syllables plus adjacent pairs inside a phrase,
+   which stand in for words without a word segmenter.
+2. A term's weight in an article is ``(1 + ln count) × ln(N / df)`` (times
+   ``RELATED_SYLLABLE_WEIGHT`` for a single syllable); a term in one article
+   only can match nothing and is dropped. Each article keeps its
+   ``RELATED_TERMS`` heaviest terms, L2-normalised: its signature.
+3. Inverted index: term → published articles whose signature has it. A
+   common term's list is cut to the ``RELATED_MAX_POSTINGS`` articles where
+   it weighs most (newest on ties), so candidates come through shared rare
+   terms and through the articles most about a common one.
+4. Score of B for A: the dot product of their signatures (a cosine),
+   summed along A's posting lists. Only articles sharing a term are ever
+   touched; the work per article is at most ``RELATED_TERMS ×
+   RELATED_MAX_POSTINGS`` additions, so the cost grows linearly with the
+   number of articles, never as all pairs. Memory: the vocabulary, each
+   article's term ids and counts as two compact arrays while reading
+   (about 1.5 kB an article, freed as signatures are made), then
+   ``RELATED_TERMS`` entries per article.
+
+Why our own code: pelican-plugins' related-posts counts shared tags only
+(sparse or inconsistent tagging gives poor lists); similar-posts runs
+gensim TF-IDF over tags across all pairs and does not install on Python
+3.13+ (NOTES.md). scikit-learn's TfidfVectorizer would bring NumPy/SciPy
+for a few lines of counting, and its similarity is still all pairs. Word
+segmenters (pyvi, underthesea) are CRF/neural models, too slow per build
+and heavy to install; syllable pairs do the job here. No maintained
+Vietnamese stop-word package exists on PyPI, so the short list is ours.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import heapq
+import html
+import logging
+import math
+import operator
+import os
+import re
+import time
+import unicodedata
+from array import array
+from collections import Counter
+
+from markupsafe import Markup
+from pelican import signals
+
+logger = logging.getLogger(__name__)
+
+DEFAULTS = {
+    "RELATED_COUNT": 5,
+    "RELATED_TITLE_WEIGHT": 2,
+    "RELATED_SYLLABLE_WEIGHT": 0.5,
+    "RELATED_TAG_WEIGHT": 2,
+    "RELATED_CATEGORY_WEIGHT": 1,
+    "RELATED_BODY_WORDS": 200,
+    "RELATED_TERMS": 32,
+    "RELATED_MAX_POSTINGS": 16,
+    "RELATED_MIN_SCORE": 0.05,
+}
+
+# Function syllables: conjunctions, prepositions, particles, pronouns,
+# classifiers, time words. Content syllables stay: IDF weighs them.
+STOPWORDS = frozenset(
+    """
+    à á ạ ai anh ấy bà bằng bị bởi các cái càng cả cho chiếc chưa chứ có
+    còn cùng của cũng dù do đã đang đây để đến đều đi đó được gì hay hơn
+    hết khi không là lại lên lúc mà mình mỗi một nào này nên nếu ngay nhau
+    nhiều như nhưng những nơi nữa ông phải qua quá rằng rất rồi sau sẽ tại
+    theo thì thế tôi trên trong trước từ từng và vào vẫn về vì với vừa
+    xuống ở năm ngày tháng giờ hôm nay
+    """.split()
+)
+# Not stop words, though frequent: they make words with their neighbours
+# ("ra quân", "chỉ đạo", "đổi mới", "hành chính", "việc làm", "làm chủ").
+SEP = "|"  # phrase break; also stands for every dropped token
+_TAG = re.compile(r"<[^>]*>")
+# Punctuation (ASCII and typographic) and digits end a phrase. An explicit
+# class: twice as fast as [^\w\s] on Vietnamese text.
+_BREAK = re.compile(r"[!-/:-@\[-`{-~0-9“”‘’–—…«»·•]+")
+CHARS_PER_SYLLABLE = 6  # Vietnamese syllables average under 5 characters with the space
+
+
+class RelatedError(Exception):
+    """Pinned slugs that name no article; one line per problem."""
+
+
+def syllables(text: str, limit: int | None = None) -> list[str]:
+    """Lower-cased syllables with diacritics, ``SEP`` for breaks and stop words."""
+    if limit is not None:
+        text = text[: limit * CHARS_PER_SYLLABLE]
+    text = unicodedata.normalize("NFC", text).lower()
+    tokens = _BREAK.sub(" | ", text).split()
+    if limit is not None:
+        tokens = tokens[:limit]
+    return [t if len(t) > 1 and t not in STOPWORDS else SEP for t in tokens]
+
+
+def terms(tokens: list[str]) -> Counter:
+    """Syllables and adjacent syllable pairs (within a phrase), counted."""
+    pairs = [a + " " + b for a, b in zip(tokens, tokens[1:]) if a != SEP and b != SEP]
+    counts = Counter(tokens + pairs)
+    counts.pop(SEP, None)
+    return counts
+
+
+def plain_text(fragment: str, max_words: int | None = None) -> str:
+    """Text of an HTML fragment; with ``max_words``, about that many words' worth."""
+    if max_words is not None:
+        cut = max_words * 2 * CHARS_PER_SYLLABLE  # room for markup
+        if len(fragment) > cut:
+            fragment = fragment[:cut]
+            if fragment.rfind("<") > fragment.rfind(">"):
+                fragment = fragment[: fragment.rfind("<")]
+    return html.unescape(_TAG.sub(" ", fragment))
+
+
+class _Doc:
+    """What the scorer needs from an article; keeps the article for the result."""
+
+    __slots__ = ("article", "slug", "date", "source", "kind", "future", "candidate")
+
+    def __init__(self, article, kind: str, now_aware, now_naive):
+        self.article = article
+        self.slug = article.slug
+        self.date = article.date
+        self.source = article.source_path or article.relative_source_path or "?"
+        self.kind = kind  # "published", "draft" or "other" (hidden, translation)
+        self.future = article.date > (now_naive if article.date.tzinfo is None else now_aware)
+        self.candidate = kind == "published" and not self.future
+
+
+def article_terms(article, settings) -> Counter:
+    """Term counts: title (× weight), summary and the body's lead, tags, category.
+
+    One token list, counted once: the title repeated ``RELATED_TITLE_WEIGHT``
+    times, then the text, then each tag and the category as tokens of their
+    own (``#tag-slug``, ``@category-slug``); ``SEP`` between them so that no
+    pair spans two parts.
+    """
+    title = syllables(Markup(str(getattr(article, "title", ""))).striptags())
+    limit = settings["RELATED_BODY_WORDS"]
+    summary = article.metadata.get("summary") or ""
+    text = plain_text(str(summary)) + " . " + plain_text(article._content or "", limit)
+    tokens = (title + [SEP]) * int(settings["RELATED_TITLE_WEIGHT"]) + syllables(text, limit)
+    for tag in getattr(article, "tags", None) or []:
+        tokens += [SEP, "#" + tag.slug] * int(settings["RELATED_TAG_WEIGHT"])
+    category = getattr(article, "category", None)
+    if category is not None:
+        tokens += [SEP, "@" + category.slug] * int(settings["RELATED_CATEGORY_WEIGHT"])
+    return terms(tokens)
+
+
+def signatures(docs, settings) -> list[tuple[array, array]]:
+    """Each document's heaviest TF-IDF terms: (term ids, weights), L2-normalised.
+
+    One reading pass keeps each document's terms as two compact arrays
+    (term ids, ``1 + ln count``); once document frequencies are known, each
+    becomes a signature and is freed.
+    """
+    vocab: dict[str, int] = {}
+    df: Counter = Counter()
+    stored = []
+    tf = [0.0]  # tf[c] = 1 + ln c, grown on demand
+    for doc in docs:
+        counts = article_terms(doc.article, settings)
+        ids = list(map(vocab.get, counts))
+        if None in ids:  # new terms get the next ids, in order of appearance
+            ids = [vocab.setdefault(t, len(vocab)) for t in counts]
+        df.update(ids)
+        top = max(counts.values(), default=0)
+        while len(tf) <= top:
+            tf.append(1.0 + math.log(len(tf)))
+        stored.append((array("i", ids), array("f", map(tf.__getitem__, counts.values()))))
+
+    n = len(docs)
+    single = settings["RELATED_SYLLABLE_WEIGHT"]
+    idf = [0.0] * len(vocab)  # 0 for terms that cannot match (one article) or tell nothing (all)
+    for term, i in vocab.items():
+        d = df[i]
+        if 1 < d < n:
+            idf[i] = math.log(n / d) * (single if " " not in term and term[0] not in "#@" else 1.0)
+    del vocab, df
+
+    keep = settings["RELATED_TERMS"]
+    result = []
+    for k, (ids, tfs) in enumerate(stored):
+        weights = list(map(operator.mul, tfs, map(idf.__getitem__, ids)))
+        # A stable sort: equal weights keep their order of appearance.
+        order = [x for x in sorted(range(len(weights)), key=weights.__getitem__, reverse=True)[:keep] if weights[x] > 0.0]
+        norm = math.sqrt(sum(weights[x] ** 2 for x in order)) or 1.0
+        result.append((array("i", [ids[x] for x in order]), array("d", [weights[x] / norm for x in order])))
+        stored[k] = None
+    return result
+
+
+def rank(docs, sigs, settings) -> list[list[int]]:
+    """For each document, indexes of the most related candidates, best first.
+
+    ``docs`` are in (date, path) order, so a larger index is newer.
+    """
+    cap = settings["RELATED_MAX_POSTINGS"]
+    # term id -> (article indexes, weights), as compact arrays.
+    postings: dict[int, tuple[array, array]] = {}
+    for j, (doc, (ids, weights)) in enumerate(zip(docs, sigs)):
+        if doc.candidate:
+            for term, w in zip(ids, weights):
+                entry = postings.get(term)
+                if entry is None:
+                    postings[term] = (array("i", [j]), array("d", [w]))
+                else:
+                    entry[0].append(j)
+                    entry[1].append(w)
+    for term, (js, ws) in postings.items():
+        if len(js) > cap:
+            # Keep the articles where the term weighs most; newer on ties.
+            best = heapq.nlargest(cap, zip(ws, js))
+            postings[term] = (array("i", [j for _w, j in best]), array("d", [w for w, _j in best]))
+
+    count = settings["RELATED_COUNT"]
+    floor = settings["RELATED_MIN_SCORE"]
+    empty = (), ()
+    lists = []
+    for i, (ids, weights) in enumerate(sigs):
+        scores: dict[int, float] = {}
+        get = scores.get
+        for term, wa in zip(ids, weights):
+            js, ws = postings.get(term, empty)
+            for j, wb in zip(js, ws):
+                scores[j] = get(j, 0.0) + wa * wb
+        scores.pop(i, None)
+        # Highest score first; on equal scores the larger index (newer).
+        best = heapq.nlargest(count, zip(scores.values(), scores.keys()))
+        lists.append([j for s, j in best if s >= floor])
+    return lists
+
+
+def _display_path(path: str) -> str:
+    rel = os.path.relpath(path)
+    return path if rel.startswith("..") else rel
+
+
+def _pinned_slugs(article) -> list[str]:
+    raw = article.metadata.get("related") or ""
+    if isinstance(raw, list | tuple):
+        raw = ",".join(str(x) for x in raw)
+    seen, slugs = set(), []
+    for slug in str(raw).split(","):
+        slug = slug.strip()
+        if slug and slug not in seen:
+            seen.add(slug)
+            slugs.append(slug)
+    return slugs
+
+
+def relate(generator):
+    """``article_generator_finalized``: set ``related_news`` on every article."""
+    started = time.perf_counter()
+    settings = {key: generator.settings.get(key, default) for key, default in DEFAULTS.items()}
+    groups = {
+        "published": generator.articles,
+        "other": [
+            *getattr(generator, "translations", []),
+            *getattr(generator, "hidden_articles", []),
+            *getattr(generator, "hidden_translations", []),
+        ],
+        "draft": [*getattr(generator, "drafts", []), *getattr(generator, "drafts_translations", [])],
+    }
+    now_aware, now_naive = _dt.datetime.now(_dt.timezone.utc), _dt.datetime.now()
+    docs = [_Doc(article, kind, now_aware, now_naive) for kind, articles in groups.items() for article in articles]
+    docs.sort(key=lambda d: (d.date, d.source))
+    if not docs:
+        return
+
+    # Pinned slugs: resolve, collect every error, then fail once.
+    by_slug: dict[str, int] = {}
+    for i in sorted(range(len(docs)), key=lambda i: (docs[i].kind != "published", i)):
+        by_slug.setdefault(docs[i].slug, i)  # a published article wins a shared slug
+    errors = []
+    pinned: list[list[int]] = []
+    for i, doc in enumerate(docs):
+        chosen = []
+        for slug in _pinned_slugs(doc.article):
+            j = by_slug.get(slug)
+            where = _display_path(doc.source)
+            if j is None:
+                errors.append(f'{where}: Related: không có bài viết "{slug}" — kiểm tra lại slug | unknown slug')
+            elif j == i:
+                logger.warning("%s: Related: bài viết tự liên kết tới chính nó (%s) — bỏ qua | pinned itself", where, slug)
+            elif docs[j].kind == "draft":
+                logger.warning('%s: Related: "%s" là bản nháp — chưa hiện | pinned draft skipped', where, slug)
+            elif docs[j].future:
+                logger.warning('%s: Related: "%s" chưa đến ngày đăng — chưa hiện | pinned future article skipped', where, slug)
+            else:
+                chosen.append(j)  # published, hidden or a translation: its page exists
+        pinned.append(chosen)
+    if errors:
+        raise RelatedError("\n".join(errors))
+
+    sigs = signatures(docs, settings)
+    ranked = rank(docs, sigs, {**settings, "RELATED_COUNT": settings["RELATED_COUNT"] + max(map(len, pinned))})
+    count = settings["RELATED_COUNT"]
+    for doc, chosen, best in zip(docs, pinned, ranked):
+        fill = [j for j in best if j not in chosen][: max(0, count - len(chosen))]
+        doc.article.related_news = [docs[j].article for j in chosen + fill]
+    logger.info("related: %d articles in %.2f s", len(docs), time.perf_counter() - started)
+
+
+def register():
+    signals.article_generator_finalized.connect(relate)
