@@ -9,7 +9,9 @@ For every article and page:
 - each image found in the content folder gets ``width``/``height`` (no layout
   shift), ``srcset``/``sizes`` over smaller copies made with Pillow, and
   ``loading="lazy"`` (the cover photo stays eager: it is above the fold);
-- an image without alt text is a build warning naming the file.
+- an image without alt text is a build warning naming the file (Pelican's
+  reader already logs "Empty alt attribute for image … in <file>"; this
+  plugin does not repeat it).
 
 The cover (``article.cover`` from the portal plugin) gets ``width``,
 ``height`` and ``srcset`` too.
@@ -109,15 +111,10 @@ def _caption_from_next(paragraph):
     return None
 
 
-def process_fragment(html: str, instance, source_name: str) -> str:
+def process_fragment(html: str, instance) -> str:
     settings = instance.settings
     soup = BeautifulSoup(html, "html.parser")
     for img in soup.find_all("img"):
-        if not (img.get("alt") or "").strip():
-            logger.warning(
-                "%s: ảnh %s thiếu mô tả (alt) — viết ![mô tả ảnh](đường-dẫn) | image without alt text",
-                source_name, img.get("src", ""),
-            )
         rel = _resolve(img.get("src", ""), instance)
         info = responsive(rel, settings) if rel else None
         if info:
@@ -156,14 +153,15 @@ def process(instance):
         return
     name = instance.relative_source_path or instance.source_path or "?"
     if instance._content and "<img" in instance._content:
-        instance._content = process_fragment(instance._content, instance, name)
+        instance._content = process_fragment(instance._content, instance)
     cover = getattr(instance, "cover", None)
     if cover:
         info = responsive(cover["url"], instance.settings)
         if info:
             cover.update(info)
         else:
-            logger.warning("%s: Image: không tìm thấy ảnh %s | cover image not found", name, cover["url"])
+            # Reported to the editor by the editorial plugin (cover-missing).
+            logger.debug("%s: no size for cover image %s", name, cover["url"])
 
 
 def write_variants(pelican):
