@@ -418,7 +418,8 @@ def _check_dates(doc: Document, settings: dict, problems: _Problems, now: dt.dat
 def _check_title_status(doc: Document, problems: _Problems) -> None:
     f = doc.fields.get("title")
     if f is None:
-        problems.add(doc, 1, "title-missing", "bài thiếu tiêu đề",
+        noun = "bài" if doc.kind == "article" else "trang"
+        problems.add(doc, 1, "title-missing", f"{noun} thiếu tiêu đề",
                      "thêm dòng «Title: …» ở đầu tệp", "no Title metadata")
     elif not f.value.strip():
         problems.add(doc, f.line, "title-empty", "tiêu đề để trống",
