@@ -124,10 +124,10 @@ serve-global: html
 
 # EDITORIAL_LIVERELOAD: the page reloads itself after each rebuild (plugins/editorial).
 devserver: venv
-	$(PELICAN) -lr "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" -p $(PORT) -b $(BIND) $(PELICANOPTS) -e EDITORIAL_LIVERELOAD=true
+	EDITORIAL_LIVERELOAD=1 $(PELICAN) -lr "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" -p $(PORT) -b $(BIND) $(PELICANOPTS)
 
 devserver-global: venv
-	$(PELICAN) -lr "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" -p $(PORT) -b 0.0.0.0 $(PELICANOPTS) -e EDITORIAL_LIVERELOAD=true
+	EDITORIAL_LIVERELOAD=1 $(PELICAN) -lr "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" -p $(PORT) -b 0.0.0.0 $(PELICANOPTS)
 
 publish: venv
 	$(BIN)/python "$(BASEDIR)/tools/release.py" publish --input "$(INPUTDIR)" --conf "$(PUBLISHCONF)" \

@@ -164,9 +164,10 @@ def publish(args) -> int:
         release_id = new_release_id(releases, args.timezone)
         building = releases / f".building-{release_id}"
         cmd = [sys.executable, "-m", "pelican", str(content), "-o", str(building), "-s", str(conf),
-               "-e", "EDITORIAL_STRICT=true", "--fatal", "errors", *args.pelican]
+               "--fatal", "errors", *args.pelican]
         say(f"Đang dựng bản {release_id} …")
-        proc = subprocess.run(cmd, cwd=ROOT)
+        # Strict via the environment: an `-e` in PELICANOPTS would replace ours.
+        proc = subprocess.run(cmd, cwd=ROOT, env={**os.environ, "EDITORIAL_STRICT": "1"})
         if proc.returncode != 0 or not (building / "index.html").is_file():
             shutil.rmtree(building, ignore_errors=True)
             raise ReleaseError("Dựng trang không thành công (xem thông báo ở trên). Trang đang chạy không thay đổi.")

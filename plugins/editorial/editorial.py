@@ -21,7 +21,8 @@ What it does, build by build (every rebuild of ``make devserver`` too):
   so a cached article or ``WITH_FUTURE_DATES = True`` cannot let it out early.
   Such articles get ``article.scheduled = True``.
 
-Settings (defaults):
+Settings (defaults; each may also come from an environment variable of the
+same name set to ``1``, which is how the Makefile sets them):
 
 - ``EDITORIAL_STRICT`` (``False``): log problems as errors and stop the build
   with exit status 1 if there is any. ``make publish`` sets it.
@@ -73,8 +74,18 @@ _state = _State()
 _guards: dict[type, type] = {}
 
 
+def _flag(settings, name: str) -> bool:
+    """A setting, or the environment variable of the same name ("1"/"true").
+
+    The environment is how ``make publish`` and ``make devserver`` pass them:
+    Pelican keeps only the last ``-e`` option, so one in ``PELICANOPTS``
+    would silently drop theirs.
+    """
+    return bool(settings.get(name, False)) or os.environ.get(name, "").lower() in ("1", "true", "yes")
+
+
 def _strict(settings) -> bool:
-    return bool(settings.get("EDITORIAL_STRICT", False))
+    return _flag(settings, "EDITORIAL_STRICT")
 
 
 def _now(settings) -> dt.datetime:
@@ -84,9 +95,7 @@ def _now(settings) -> dt.datetime:
 def setup(pelican):
     settings = pelican.settings
     settings.setdefault("EDITORIAL_STAMP", DEFAULT_STAMP)
-    if _strict(settings):
-        settings["EDITORIAL_LIVERELOAD"] = False
-    settings.setdefault("EDITORIAL_LIVERELOAD", False)
+    settings["EDITORIAL_LIVERELOAD"] = _flag(settings, "EDITORIAL_LIVERELOAD") and not _strict(settings)
     LimitFilter._ignore.update(DUPLICATES)
 
 
@@ -192,7 +201,7 @@ def reconcile(generator):
 
 def write_stamp(pelican):
     settings = pelican.settings
-    if settings.get("EDITORIAL_LIVERELOAD") and not _strict(settings):
+    if settings.get("EDITORIAL_LIVERELOAD"):
         stamp = Path(settings["OUTPUT_PATH"]) / settings.get("EDITORIAL_STAMP", DEFAULT_STAMP)
         tmp = stamp.with_name(stamp.name + ".tmp")
         tmp.write_text(str(time.time_ns()), encoding="ascii")

@@ -7,9 +7,9 @@ exact lines an editor reads.
 from __future__ import annotations
 
 import re
-import subprocess
 
 from editorial.checks import check_folder, load_settings
+from tests.makerun import make
 from tests.sitebuild import ROOT, write
 
 BROKEN = "tests/broken"
@@ -65,11 +65,6 @@ FOREIGN = ["Empty alt attribute", "Unable to find", "Could not process", "Skippi
 def expected_line(path: str, line: int, message: str) -> re.Pattern:
     text = re.escape(f"{BROKEN}/{path}:{line}: {message}").replace(re.escape("{now}"), NOW)
     return re.compile(text + "$")
-
-
-def make(*args, **kwargs) -> subprocess.CompletedProcess:
-    return subprocess.run(["make", *args], cwd=ROOT, capture_output=True, text=True, timeout=300,
-                          env={**__import__("os").environ, "COLUMNS": "500"}, **kwargs)
 
 
 def test_corpus_has_one_fault_per_file():
