@@ -24,6 +24,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _settings(args) -> dict:
+    if args.content is not None and not Path(args.content).is_dir():
+        raise SystemExit(f"Không có thư mục nội dung: {args.content}")
     return load_settings(args.settings, args.content)
 
 

@@ -7,7 +7,9 @@ reader (bytes that are not UTF-8, a date it cannot parse) is reported once,
 clearly, and left out of the build instead of producing a stack trace.
 
 What is checked (codes in brackets; "fatal" faults keep the file out of
-every build, the others only block ``make publish``):
+every build, because Pelican would crash on it, skip it with its own message,
+misread it or write it over another page; the others are built in previews
+and only block ``make publish``):
 
 - the file is UTF-8 [encoding, fatal];
 - metadata lines are ``Key: value`` [meta-malformed, fatal] and no key is
@@ -21,10 +23,10 @@ every build, the others only block ``make publish``):
   form is refused;
 - a date in the future needs ``Status: scheduled`` (or ``draft``)
   [date-future; the article is kept out of listings, as a draft];
-- the category is one of ``PORTAL_CATEGORIES`` [category-unknown, fatal];
+- the category is one of ``PORTAL_CATEGORIES`` [category-unknown];
 - slugs are unique among articles and among pages [slug-duplicate, fatal
   for every file after the first in path order], and an explicit ``Slug`` is
-  ASCII [slug-invalid, fatal];
+  ASCII [slug-invalid];
 - internal links resolve: ``{filename}``/``{static}``/``{attach}`` targets
   exist in the content folder, ``{category}`` names a section, relative and
   root links point at a page or file the site will have, and nobody links to
@@ -101,10 +103,11 @@ VI_FIELDS = {
 }
 ARTICLE_STATUSES = ("published", "draft", "hidden", "scheduled", "skip")
 PAGE_STATUSES = ("published", "draft", "hidden", "skip")
+# Faults that keep a file out of every build: Pelican would crash on it, skip it
+# with its own message, misread it, or write it over another page.
 FATAL = {
     "encoding", "meta-malformed", "meta-duplicate", "title-missing", "title-empty",
-    "status-unknown", "date-missing", "date-invalid", "category-unknown",
-    "slug-duplicate", "slug-invalid",
+    "status-unknown", "date-missing", "date-invalid", "slug-duplicate",
 }
 
 
