@@ -197,3 +197,16 @@ def test_upload_needs_a_target_and_a_published_site(tmp_path):
     assert proc.returncode != 0 and "UPLOAD_TARGET=" in proc.stdout
     proc = make("upload", *site.vars, f"UPLOAD_TARGET={tmp_path / 'x'}/")
     assert proc.returncode != 0 and "chạy make publish trước" in proc.stdout
+
+
+def test_a_live_folder_from_an_older_publish_is_kept_as_a_release(tmp_path):
+    site = Site(tmp_path)
+    write(site.live / "index.html", "<p>Bản cũ</p>")
+    assert site.publish().returncode == 0
+    assert site.live.is_symlink()
+    names = site.release_names()
+    assert len(names) == 2
+    assert (site.releases / names[0] / "index.html").read_text(encoding="utf-8") == "<p>Bản cũ</p>"
+    assert site.target() == f"releases/{names[1]}"
+    assert make("rollback", *site.vars).returncode == 0
+    assert (site.live / "index.html").read_text(encoding="utf-8") == "<p>Bản cũ</p>"

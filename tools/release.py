@@ -91,8 +91,8 @@ def current_release(live: Path, releases: Path) -> Path | None:
     return target if target.parent == releases.resolve() else None
 
 
-def new_release_id(releases: Path, tz: str) -> str:
-    base = dt.datetime.now(ZoneInfo(tz)).strftime("%Y%m%d-%H%M%S")
+def new_release_id(releases: Path, tz: str, when: dt.datetime | None = None) -> str:
+    base = (when or dt.datetime.now(ZoneInfo(tz))).strftime("%Y%m%d-%H%M%S")
     name, n = base, 1
     while (releases / name).exists() or (releases / f".building-{name}").exists():
         n += 1
@@ -122,7 +122,9 @@ def switch(live: Path, target: Path) -> None:
 def adopt_folder(live: Path, releases: Path, tz: str) -> None:
     """A real folder at `live` (older publish): keep it as a release."""
     if live.is_dir() and not live.is_symlink():
-        name = new_release_id(releases, tz)
+        # Named after its own time, so it sorts before the build replacing it.
+        built = dt.datetime.fromtimestamp(live.stat().st_mtime, ZoneInfo(tz))
+        name = new_release_id(releases, tz, built)
         say(f"{live} là thư mục thường: giữ nó thành bản releases/{name}.")
         os.rename(live, releases / name)
         switch(live, releases / name)
