@@ -77,11 +77,17 @@ def locked(releases: Path):
         yield
 
 
+def release_key(name: str) -> tuple[str, int]:
+    """Order of release names: time, then the counter of same-second builds."""
+    base, _, n = name[:15], name[15:16], name[16:]
+    return base, int(n or 1)
+
+
 def list_releases(releases: Path) -> list[Path]:
     if not releases.is_dir():
         return []
     return sorted((p for p in releases.iterdir() if p.is_dir() and not p.is_symlink() and RELEASE_RE.match(p.name)),
-                  key=lambda p: p.name)
+                  key=lambda p: release_key(p.name))
 
 
 def current_release(live: Path, releases: Path) -> Path | None:
@@ -119,12 +125,12 @@ def switch(live: Path, target: Path) -> None:
     _fsync_dir(live.parent)
 
 
-def adopt_folder(live: Path, releases: Path, tz: str) -> None:
-    """A real folder at `live` (older publish): keep it as a release."""
+def adopt_folder(live: Path, releases: Path, tz: str, before: str) -> None:
+    """A real folder at `live` (older publish): keep it as a release older than `before`."""
     if live.is_dir() and not live.is_symlink():
-        # Named after its own time, so it sorts before the build replacing it.
         built = dt.datetime.fromtimestamp(live.stat().st_mtime, ZoneInfo(tz))
-        name = new_release_id(releases, tz, built)
+        latest = dt.datetime.strptime(before[:15], "%Y%m%d-%H%M%S").replace(tzinfo=ZoneInfo(tz))
+        name = new_release_id(releases, tz, min(built, latest - dt.timedelta(seconds=1)))
         say(f"{live} là thư mục thường: giữ nó thành bản releases/{name}.")
         os.rename(live, releases / name)
         switch(live, releases / name)
@@ -177,7 +183,7 @@ def publish(args) -> int:
         final = releases / release_id
         os.rename(building, final)
         _fsync_dir(releases)
-        adopt_folder(live, releases, args.timezone)
+        adopt_folder(live, releases, args.timezone, before=release_id)
         switch(live, final)
         removed = prune(releases, live, args.keep)
         say(f"Đã xuất bản: {live} → releases/{release_id}.")
@@ -193,7 +199,7 @@ def rollback(args) -> int:
         current = current_release(live, releases)
         if current is None:
             raise ReleaseError(f"{live} chưa trỏ tới bản xuất bản nào trong {releases}: chưa có gì để lùi lại.")
-        older = [p for p in list_releases(releases) if p.name < current.name]
+        older = [p for p in list_releases(releases) if release_key(p.name) < release_key(current.name)]
         if not older:
             raise ReleaseError(f"Không còn bản nào cũ hơn {current.name} để lùi lại.")
         switch(live, older[-1])
