@@ -16,6 +16,19 @@ PUBLISHCONF ?= $(BASEDIR)/publishconf.py
 PORT ?= 8000
 BIND ?= 127.0.0.1
 
+# make publish: one folder per build in RELEASESDIR, PUBLISHDIR is a symbolic link
+# to the live one (tools/release.py). Never OUTPUTDIR: a preview cannot overwrite it.
+PUBLISHDIR ?= $(BASEDIR)/public
+RELEASESDIR ?= $(BASEDIR)/releases
+KEEP_RELEASES ?= 5
+# make upload: rsync destination, e.g. user@host:/var/www/portal/ (RSYNC_OPTS adds options)
+UPLOAD_TARGET ?=
+RSYNC_OPTS ?=
+# make newpost TITLE="…" CATEGORY="…" [TAGS="…"] [AUTHORS="…"] [SLUG="…"]: read from
+# the environment, so quotes inside a title survive the shell.
+export TITLE CATEGORY TAGS AUTHORS SLUG
+EDITORIAL = PYTHONPATH="$(BASEDIR)/plugins" $(BIN)/python -m editorial
+
 DEBUG ?= 0
 ifeq ($(DEBUG), 1)
 	PELICANOPTS += -D
@@ -39,9 +52,14 @@ help:
 	@echo '   make html                (re)generate the web site into OUTPUTDIR'
 	@echo '   make clean               remove the generated files'
 	@echo '   make regenerate          regenerate files upon modification'
-	@echo '   make publish             generate using production settings'
+	@echo '   make publish             check, build with production settings into RELEASESDIR,'
+	@echo '                            then switch PUBLISHDIR to it (atomic)'
+	@echo '   make rollback            switch PUBLISHDIR back to the previous release'
+	@echo '   make upload              rsync PUBLISHDIR to UPLOAD_TARGET (only what changed)'
+	@echo '   make newpost TITLE="…" CATEGORY="…"   start an article (a draft)'
+	@echo '   make check [V=1]         check every article: file, line, what to fix'
 	@echo '   make serve [PORT=8000]   build, then serve the site at http://localhost:8000'
-	@echo '   make devserver [PORT=8000] serve and regenerate together'
+	@echo '   make devserver [PORT=8000] serve, regenerate and reload the browser page'
 	@echo '   make test                install what the tests need, run every test'
 	@echo ''
 	@echo 'Set DEBUG=1 for debug output, RELATIVE=1 for relative URLs.'
@@ -64,6 +82,17 @@ $(STAMP): requirements.txt
 	fi
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	@touch $@
+
+# Debian's rsync for make upload and its tests, installed via apt as root when missing.
+rsync-tool:
+	@if ! command -v rsync >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing rsync (Debian) ..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq rsync >/dev/null; \
+	  else \
+	    echo "make upload needs rsync: run 'sudo apt-get install rsync'"; exit 1; \
+	  fi; \
+	fi
 
 # Debian's chromium for the browser tests, installed via apt as root when missing.
 browser: venv
@@ -93,17 +122,44 @@ serve: html
 serve-global: html
 	$(PELICAN) -l "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" -p $(PORT) -b 0.0.0.0 $(PELICANOPTS)
 
+# EDITORIAL_LIVERELOAD: the page reloads itself after each rebuild (plugins/editorial).
 devserver: venv
-	$(PELICAN) -lr "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" -p $(PORT) -b $(BIND) $(PELICANOPTS)
+	EDITORIAL_LIVERELOAD=1 $(PELICAN) -lr "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" -p $(PORT) -b $(BIND) $(PELICANOPTS)
 
 devserver-global: venv
-	$(PELICAN) -lr "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" -p $(PORT) -b 0.0.0.0 $(PELICANOPTS)
+	EDITORIAL_LIVERELOAD=1 $(PELICAN) -lr "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" -p $(PORT) -b 0.0.0.0 $(PELICANOPTS)
 
 publish: venv
-	$(PELICAN) "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(PUBLISHCONF)" $(PELICANOPTS)
+	$(BIN)/python "$(BASEDIR)/tools/release.py" publish --input "$(INPUTDIR)" --conf "$(PUBLISHCONF)" \
+	  --releases "$(RELEASESDIR)" --live "$(PUBLISHDIR)" --keep $(KEEP_RELEASES) -- $(PELICANOPTS)
+
+rollback: venv
+	$(BIN)/python "$(BASEDIR)/tools/release.py" rollback --releases "$(RELEASESDIR)" --live "$(PUBLISHDIR)"
+
+releases: venv
+	@$(BIN)/python "$(BASEDIR)/tools/release.py" list --releases "$(RELEASESDIR)" --live "$(PUBLISHDIR)"
+
+# --checksum: every publish is a fresh build (new mtimes), so compare contents;
+# unchanged files are neither sent nor touched on the server (stable Last-Modified).
+upload: rsync-tool
+	@if [ -z "$(UPLOAD_TARGET)" ]; then \
+	  echo 'Cần nơi nhận: make upload UPLOAD_TARGET=nguoidung@may-chu:/var/www/cong/'; exit 2; fi
+	@if [ ! -f "$(PUBLISHDIR)/index.html" ]; then \
+	  echo 'Chưa có bản xuất bản trong $(PUBLISHDIR): chạy make publish trước.'; exit 2; fi
+	rsync -rlz --checksum --delete --delay-updates --itemize-changes $(RSYNC_OPTS) "$(PUBLISHDIR)/" "$(UPLOAD_TARGET)"
+
+rsync_upload: upload
+
+# --- Editorial --------------------------------------------------------------------
+newpost: venv
+	@$(EDITORIAL) new --content "$(INPUTDIR)" -s "$(CONFFILE)"
+
+check: venv
+	@$(EDITORIAL) check "$(INPUTDIR)" -s "$(CONFFILE)" $(if $(filter 1,$(V)),-v)
 
 # --- Tests ------------------------------------------------------------------------
-test: venv browser
+test: venv browser rsync-tool
 	CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
-.PHONY: help venv browser html clean regenerate serve serve-global devserver devserver-global publish test
+.PHONY: help venv browser rsync-tool html clean regenerate serve serve-global devserver devserver-global \
+	publish rollback releases upload rsync_upload newpost check test

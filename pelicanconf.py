@@ -159,3 +159,10 @@ SITEMAP = {
     "priorities": {"articles": 0.7, "indexes": 0.5, "pages": 0.4},
     "changefreqs": {"articles": "monthly", "indexes": "daily", "pages": "monthly"},
 }
+
+# --- Editorial workflow (plugins/editorial; README: "Hướng dẫn cho biên tập viên") ----
+# Checks every build, keeps broken files out, `Status: scheduled`; `make publish`
+# adds EDITORIAL_STRICT, `make devserver` EDITORIAL_LIVERELOAD.
+PLUGINS += ["editorial"]
+# A future Date never reaches listings, even with the editorial plugin disabled.
+WITH_FUTURE_DATES = False

@@ -160,7 +160,8 @@ def process(instance):
         if info:
             cover.update(info)
         else:
-            logger.warning("%s: Image: không tìm thấy ảnh %s | cover image not found", name, cover["url"])
+            # Reported to the editor by the editorial plugin (cover-missing).
+            logger.debug("%s: no size for cover image %s", name, cover["url"])
 
 
 def write_variants(pelican):

@@ -1,0 +1,217 @@
+"""Editorial checks on every build, scheduled articles, live reload for previews.
+
+What it does, build by build (every rebuild of ``make devserver`` too):
+
+- runs the content checker (``checks.check_folder``, the same code as
+  ``make check``) over ``PATH`` before Pelican reads any file, and logs each
+  problem once, ``path:line: what is wrong — how to fix it`` in Vietnamese
+  (the English detail at debug level, ``make html DEBUG=1``);
+- leaves out of the build every file with a fault in its front matter or
+  encoding (``checks.FATAL``): a wrapped Markdown reader answers
+  ``Status: skip`` for it, so Pelican neither crashes on it nor logs its own
+  error, and the good articles still build;
+- filters Pelican's own warnings for faults the checker reports
+  ("Empty alt attribute …", "Unable to find … skipping url replacement"),
+  through the same filter as Pelican's ``LOG_FILTER`` setting, so each fault
+  is reported once;
+- ``Status: scheduled`` (the scheduling convention): the article is a draft
+  while its ``Date`` is in the future and an ordinary article from the first
+  build after it; a future ``Date`` without it is a fault and the article
+  stays a draft. Decided again at every build (``article_generator_pretaxonomy``),
+  so a cached article or ``WITH_FUTURE_DATES = True`` cannot let it out early.
+  Such articles get ``article.scheduled = True``.
+
+Settings (defaults; each may also come from an environment variable of the
+same name set to ``1``, which is how the Makefile sets them):
+
+- ``EDITORIAL_STRICT`` (``False``): log problems as errors and stop the build
+  with exit status 1 if there is any. ``make publish`` sets it.
+- ``EDITORIAL_LIVERELOAD`` (``False``): ``make devserver`` sets it. After
+  each build the plugin writes ``EDITORIAL_STAMP``
+  (``"dev-build-stamp.txt"``) into the output, and ``base.html`` includes
+  ``partials/livereload.html``, a few lines of script that poll that file and
+  reload the page when it changes. Ignored in strict (publish) builds, so
+  neither the script nor the stamp can reach the live site.
+
+Why a stamp file and not a livereload server: no extra dependency, no
+websocket, no third-party script on the page; Pelican's own dev server
+serves the file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import time
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from pelican import signals
+from pelican.log import LimitFilter
+from pelican.utils import order_content
+
+from .checks import MARKDOWN_EXTENSIONS, check_folder
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_STAMP = "dev-build-stamp.txt"
+# Pelican messages about faults the checker reports itself (exact templates).
+DUPLICATES = {
+    (logging.WARNING, "Empty alt attribute for image %s in %s"),
+    (logging.WARNING, "Unable to find '%s', skipping url replacement."),
+    # The static generator stats every {static} target, missing ones included.
+    (logging.WARNING, "Cannot get modification stamp for %s\n\t%s"),
+}
+
+
+class _State:
+    skip: set[str] = set()  # real paths Pelican must not read in this build
+    logged: set[tuple[int, str]] = set()
+
+
+_state = _State()
+_guards: dict[type, type] = {}
+
+
+def _flag(settings, name: str) -> bool:
+    """A setting, or the environment variable of the same name ("1"/"true").
+
+    The environment is how ``make publish`` and ``make devserver`` pass them:
+    Pelican keeps only the last ``-e`` option, so one in ``PELICANOPTS``
+    would silently drop theirs.
+    """
+    return bool(settings.get(name, False)) or os.environ.get(name, "").lower() in ("1", "true", "yes")
+
+
+def _strict(settings) -> bool:
+    return _flag(settings, "EDITORIAL_STRICT")
+
+
+def _now(settings) -> dt.datetime:
+    return dt.datetime.now(ZoneInfo(settings.get("TIMEZONE") or "UTC"))
+
+
+def setup(pelican):
+    settings = pelican.settings
+    settings.setdefault("EDITORIAL_STAMP", DEFAULT_STAMP)
+    settings["EDITORIAL_LIVERELOAD"] = _flag(settings, "EDITORIAL_LIVERELOAD") and not _strict(settings)
+    LimitFilter._ignore.update(DUPLICATES)
+
+
+def _emit(level: int, line: str) -> None:
+    try:
+        logger.log(level, "%s", line)
+    except RuntimeError:
+        # `pelican --fatal errors` raises after printing the first error;
+        # keep printing the others: the build stops below anyway.
+        pass
+    _state.logged.add((level, line))
+
+
+def run_checks(pelican):
+    """`get_generators` fires at the start of every build: check, then build."""
+    settings = pelican.settings
+    report = check_folder(settings["PATH"], settings)
+    _state.skip = {os.path.realpath(p) for p in report.fatal_paths}
+    # Pelican prints a message once per process; a rebuild must repeat ours.
+    LimitFilter._raised_messages.difference_update(_state.logged)
+    _state.logged = set()
+    strict = _strict(settings)
+    level = logging.ERROR if strict else logging.WARNING
+    for problem in report.problems:
+        _emit(level, problem.format())
+        if problem.detail:
+            logger.debug("%s:%s: [%s] %s", problem.path, problem.line, problem.code, problem.detail)
+    if report.problems:
+        files = len({p.path for p in report.problems})
+        summary = f"Kiểm tra nội dung: {len(report.problems)} lỗi trong {files} tệp"
+        if _state.skip:
+            summary += f"; {len(_state.skip)} tệp có lỗi ở phần đầu bài không được dựng"
+        _emit(level, summary + ".")
+        if strict:
+            _emit(logging.ERROR, "Không dựng bản xuất bản khi nội dung còn lỗi: sửa các lỗi trên rồi chạy lại.")
+            raise SystemExit(1)
+    return None  # get_generators: no extra generator
+
+
+def _guarded(cls: type) -> type:
+    """A subclass of a reader that skips the files the checker refused."""
+    if cls not in _guards:
+        def read(self, source_path):
+            if os.path.realpath(source_path) in _state.skip:
+                return "", {"status": "skip"}
+            return cls.read(self, source_path)
+
+        _guards[cls] = type(f"Editorial{cls.__name__}", (cls,), {"read": read, "_editorial_guard": True})
+    return _guards[cls]
+
+
+def guard_readers(readers):
+    for ext in MARKDOWN_EXTENSIONS:
+        cls = readers.reader_classes.get(ext)
+        if cls is not None and not getattr(cls, "_editorial_guard", False):
+            readers.reader_classes[ext] = _guarded(cls)
+
+
+def _aware(date: dt.datetime, settings) -> dt.datetime:
+    if date.tzinfo is None:
+        return date.replace(tzinfo=ZoneInfo(settings.get("TIMEZONE") or "UTC"))
+    return date
+
+
+def schedule(generator, metadata):
+    """`Status: scheduled` is not a Pelican status: map it before Pelican sees it."""
+    if str(metadata.get("status", "")).strip().lower() != "scheduled":
+        return
+    metadata["scheduled"] = True
+    date = metadata.get("date")
+    due = date is not None and _aware(date, generator.settings) <= _now(generator.settings)
+    metadata["status"] = "published" if due else "draft"
+
+
+def reconcile(generator):
+    """Final say on what is published in this build, whatever came from a cache."""
+    settings = generator.settings
+    now = _now(settings)
+    articles, drafts, changed = [], [], False
+    for article in generator.articles:
+        if os.path.realpath(article.source_path) in _state.skip:
+            changed = True
+        elif _aware(article.date, settings) > now:
+            article.status = "draft"
+            drafts.append(article)
+            changed = True
+        else:
+            articles.append(article)
+    for draft in generator.drafts:
+        if os.path.realpath(draft.source_path) in _state.skip:
+            changed = True
+        elif getattr(draft, "scheduled", False) and _aware(draft.date, settings) <= now:
+            draft.status = "published"
+            articles.append(draft)
+            changed = True
+        else:
+            drafts.append(draft)
+    if changed:
+        order = settings.get("ARTICLE_ORDER_BY", "reversed-date")
+        generator.articles = order_content(articles, order)
+        generator.drafts = order_content(drafts, order)
+
+
+def write_stamp(pelican):
+    settings = pelican.settings
+    if settings.get("EDITORIAL_LIVERELOAD"):
+        stamp = Path(settings["OUTPUT_PATH"]) / settings.get("EDITORIAL_STAMP", DEFAULT_STAMP)
+        tmp = stamp.with_name(stamp.name + ".tmp")
+        tmp.write_text(str(time.time_ns()), encoding="ascii")
+        os.replace(tmp, stamp)
+
+
+def register():
+    signals.initialized.connect(setup)
+    signals.get_generators.connect(run_checks)
+    signals.readers_init.connect(guard_readers)
+    signals.article_generator_context.connect(schedule)
+    signals.article_generator_pretaxonomy.connect(reconcile)
+    signals.finalized.connect(write_stamp)
