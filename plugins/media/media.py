@@ -9,9 +9,8 @@ For every article and page:
 - each image found in the content folder gets ``width``/``height`` (no layout
   shift), ``srcset``/``sizes`` over smaller copies made with Pillow, and
   ``loading="lazy"`` (the cover photo stays eager: it is above the fold);
-- an image without alt text is a build warning naming the file (Pelican's
-  reader already logs "Empty alt attribute for image … in <file>"; this
-  plugin does not repeat it).
+- an image without alt text is a build warning naming the file and line:
+  the editorial plugin's checks report it; this plugin does not repeat it.
 
 The cover (``article.cover`` from the portal plugin) gets ``width``,
 ``height`` and ``srcset`` too.
