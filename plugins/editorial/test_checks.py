@@ -214,3 +214,12 @@ def test_a_refused_file_comes_back_when_fixed_even_with_content_caches(tmp_path)
         subprocess.run(cmd, cwd=ROOT, check=True, capture_output=True)
         assert "Qzhai" in (out / "dan-van-kheo" / "trung-ten.html").read_text(encoding="utf-8"), layer
         first.with_suffix(".txt").rename(first)
+
+
+def test_same_slug_in_another_language_is_a_translation(tmp_path):
+    files = {
+        "a/vi.md": HEAD.format(title="Giới thiệu Ban") + "\nBản tiếng Việt.\n",
+        "a/en.md": HEAD.format(title="Giới thiệu Ban") + "Lang: en\n\nEnglish version.\n",
+        "b/vi-2.md": HEAD.format(title="Giới thiệu Ban") + "\nBản trùng.\n",
+    }
+    assert _check(tmp_path, files) == ["b/vi-2.md:1:slug-duplicate"]
