@@ -55,6 +55,7 @@ help:
 	@echo '   make publish             check, build with production settings into RELEASESDIR,'
 	@echo '                            then switch PUBLISHDIR to it (atomic)'
 	@echo '   make rollback            switch PUBLISHDIR back to the previous release'
+	@echo '   make releases            list the releases (* = live)'
 	@echo '   make upload              rsync PUBLISHDIR to UPLOAD_TARGET (only what changed)'
 	@echo '   make newpost TITLE="…" CATEGORY="…"   start an article (a draft)'
 	@echo '   make check [V=1]         check every article: file, line, what to fix'

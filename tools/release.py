@@ -174,8 +174,12 @@ def publish(args) -> int:
         cmd = [sys.executable, "-m", "pelican", str(content), "-o", str(building), "-s", str(conf),
                "--fatal", "errors", *args.pelican]
         say(f"Đang dựng bản {release_id} …")
-        # Strict via the environment: an `-e` in PELICANOPTS would replace ours.
-        proc = subprocess.run(cmd, cwd=ROOT, env={**os.environ, "EDITORIAL_STRICT": "1"})
+        try:
+            # Strict via the environment: an `-e` in PELICANOPTS would replace ours.
+            proc = subprocess.run(cmd, cwd=ROOT, env={**os.environ, "EDITORIAL_STRICT": "1"})
+        except KeyboardInterrupt:
+            shutil.rmtree(building, ignore_errors=True)
+            raise ReleaseError("Đã dừng giữa chừng. Trang đang chạy không thay đổi.") from None
         if proc.returncode != 0 or not (building / "index.html").is_file():
             shutil.rmtree(building, ignore_errors=True)
             raise ReleaseError("Dựng trang không thành công (xem thông báo ở trên). Trang đang chạy không thay đổi.")

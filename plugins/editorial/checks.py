@@ -821,13 +821,17 @@ def check_folder(content: Path | str, settings: dict, now: dt.datetime | None = 
         doc.save_as = _save_as(doc, settings, now)
         readable.append(doc)
 
+    default_lang = settings.get("DEFAULT_LANG", "en")
     for kind in ("article", "page"):
-        first: dict[str, Document] = {}
+        # Same slug in another language is a translation (Pelican's default
+        # ARTICLE_TRANSLATION_ID is the slug), not a duplicate.
+        first: dict[tuple[str, str], Document] = {}
         for doc in readable:
             if doc.kind != kind or not doc.slug:
                 continue
-            if doc.slug in first:
-                other = first[doc.slug]
+            key = (doc.slug, doc.value("lang") or default_lang)
+            if key in first:
+                other = first[key]
                 problems.add(
                     doc, doc.line_of("slug", doc.line_of("title")), "slug-duplicate",
                     f"đường dẫn «{doc.slug}» trùng với {'bài' if kind == 'article' else 'trang'} {display_path(other.path)}",
@@ -835,7 +839,7 @@ def check_folder(content: Path | str, settings: dict, now: dt.datetime | None = 
                     "two documents would be written to the same URL",
                 )
             else:
-                first[doc.slug] = doc
+                first[key] = doc
 
     site = _build_site(content, readable, settings, now)
     for doc in readable:

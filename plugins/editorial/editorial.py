@@ -7,9 +7,10 @@ What it does, build by build (every rebuild of ``make devserver`` too):
   problem once, ``path:line: what is wrong — how to fix it`` in Vietnamese
   (the English detail at debug level, ``make html DEBUG=1``);
 - leaves out of the build every file with a fault in its front matter or
-  encoding (``checks.FATAL``): a wrapped Markdown reader answers
-  ``Status: skip`` for it, so Pelican neither crashes on it nor logs its own
-  error, and the good articles still build;
+  encoding, or whose slug another file already has (``checks.FATAL``):
+  Pelican's ``read_file`` hands the generator a skip stub for it without
+  reading it, so Pelican neither crashes on it nor logs its own error, and the
+  good articles still build;
 - filters Pelican's own warnings for faults the checker reports
   ("Empty alt attribute …", "Unable to find … skipping url replacement"),
   through the same filter as Pelican's ``LOG_FILTER`` setting, so each fault
@@ -48,10 +49,11 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from pelican import signals
+from pelican.contents import SkipStub
 from pelican.log import LimitFilter
 from pelican.utils import order_content
 
-from .checks import MARKDOWN_EXTENSIONS, check_folder
+from .checks import check_folder
 
 logger = logging.getLogger(__name__)
 
@@ -71,7 +73,6 @@ class _State:
 
 
 _state = _State()
-_guards: dict[type, type] = {}
 
 
 def _flag(settings, name: str) -> bool:
@@ -135,23 +136,22 @@ def run_checks(pelican):
     return None  # get_generators: no extra generator
 
 
-def _guarded(cls: type) -> type:
-    """A subclass of a reader that skips the files the checker refused."""
-    if cls not in _guards:
-        def read(self, source_path):
-            if os.path.realpath(source_path) in _state.skip:
-                return "", {"status": "skip"}
-            return cls.read(self, source_path)
-
-        _guards[cls] = type(f"Editorial{cls.__name__}", (cls,), {"read": read, "_editorial_guard": True})
-    return _guards[cls]
-
-
 def guard_readers(readers):
-    for ext in MARKDOWN_EXTENSIONS:
-        cls = readers.reader_classes.get(ext)
-        if cls is not None and not getattr(cls, "_editorial_guard", False):
-            readers.reader_classes[ext] = _guarded(cls)
+    """Files the checker refused are never read: a stub tells the generator to skip them.
+
+    Wraps this ``Readers`` instance's ``read_file`` rather than a reader class,
+    so the refusal is decided at every build and never lands in a reader cache
+    (a duplicate slug depends on other files, not on the file's bytes).
+    """
+    original = readers.read_file
+
+    def read_file(base_path, path, *args, **kwargs):
+        source = os.path.realpath(os.path.join(base_path, path))
+        if source in _state.skip:
+            return SkipStub(content="", source_path=source)
+        return original(base_path, path, *args, **kwargs)
+
+    readers.read_file = read_file
 
 
 def _aware(date: dt.datetime, settings) -> dt.datetime:

@@ -7,6 +7,7 @@ exact lines an editor reads.
 from __future__ import annotations
 
 import re
+import subprocess
 
 from editorial.checks import check_folder, load_settings
 from tests.makerun import make
@@ -189,3 +190,36 @@ def test_each_image_and_link_is_found_on_its_own_line(tmp_path):
         "a/mot.md:6:image-alt", "a/mot.md:6:image-missing", "a/mot.md:7:link-broken",
         "a/mot.md:10:image-missing", "a/mot.md:13:image-alt", "a/mot.md:13:image-missing",
     ]
+
+
+def test_a_refused_file_comes_back_when_fixed_even_with_content_caches(tmp_path):
+    """A duplicate slug depends on another file: no cache may remember the refusal."""
+    import json
+    import sys
+
+    content = tmp_path / "content"
+    first = write(content / "a" / "mot.md", HEAD.format(title="Trùng tên") + "\nQzmot là bài thứ nhất.\n")
+    write(content / "b" / "hai.md", HEAD.format(title="Trùng tên") + "\nQzhai là bài thứ hai.\n")
+    for layer in ("reader", "generator"):
+        out = tmp_path / f"out-{layer}"
+        settings = {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True, "CONTENT_CACHING_LAYER": layer,
+                    "CACHE_PATH": str(tmp_path / f"cache-{layer}")}
+        # One -e with every pair: Pelican keeps only the last -e option.
+        cmd = [sys.executable, "-m", "pelican", str(content), "-o", str(out), "-s", str(ROOT / "pelicanconf.py"),
+               "-e", *(f"{k}={json.dumps(v)}" for k, v in settings.items())]
+        subprocess.run(cmd, cwd=ROOT, check=True, capture_output=True)
+        assert (tmp_path / f"cache-{layer}").is_dir()
+        assert "Qzmot" in (out / "dan-van-kheo" / "trung-ten.html").read_text(encoding="utf-8")
+        first.rename(first.with_suffix(".txt"))  # the other article is gone: no duplicate any more
+        subprocess.run(cmd, cwd=ROOT, check=True, capture_output=True)
+        assert "Qzhai" in (out / "dan-van-kheo" / "trung-ten.html").read_text(encoding="utf-8"), layer
+        first.with_suffix(".txt").rename(first)
+
+
+def test_same_slug_in_another_language_is_a_translation(tmp_path):
+    files = {
+        "a/vi.md": HEAD.format(title="Giới thiệu Ban") + "\nBản tiếng Việt.\n",
+        "a/en.md": HEAD.format(title="Giới thiệu Ban") + "Lang: en\n\nEnglish version.\n",
+        "b/vi-2.md": HEAD.format(title="Giới thiệu Ban") + "\nBản trùng.\n",
+    }
+    assert _check(tmp_path, files) == ["b/vi-2.md:1:slug-duplicate"]
