@@ -1,1 +1,1 @@
-from .search import encode_stroke_d, register, search_document  # noqa: F401
+from .search import encode_d, register, search_document  # noqa: F401

@@ -21,23 +21,30 @@ the index, whatever the theme prints around an article. Each carries:
 - filters ``category`` and ``year`` (articles only).
 
 "đ" for people typing without diacritics: Pagefind ≥ 1.5 matches "dan" to
-"dân" because it removes combining marks before comparing, but "đ"
-(U+0111) is a letter of its own with no decomposition, so "dang bo" would
-not find "Đảng bộ". The indexed text (never the written pages) spells "đ"
-as "d" followed by U+0335 COMBINING SHORT STROKE OVERLAY
-(:func:`encode_stroke_d`). Pagefind then folds it to "d" like any other
-mark, while an exact query (encoded the same way by ``search.js``) still
-matches it exactly, and ``search.js`` turns the pair back into "đ" in the
-excerpts, so people read the original spelling. Why not the other ways:
+"dân" because it removes combining marks before comparing (Unicode NFD, then
+drop marks), but "đ" (U+0111) is a letter of its own with no decomposition,
+so "dang bo" would not find "Đảng bộ". The indexed text (never the written
+pages) spells "đ"/"Đ" as "ḓ"/"Ḓ" (U+1E13/U+1E12, d with circumflex below;
+:func:`encode_d`), letters whose decomposition is "d" + a mark.
+Pagefind then folds them to "d" like "â" to "a", while an exact query
+(encoded the same way by ``search.js``) still matches them exactly, and
+``search.js`` turns them back into "đ" in the excerpts, so people read the
+original spelling. Why not the other ways:
 
-- replacing "đ" by "d" in the indexed text: excerpts would print "Dang bo";
+- replacing "đ" by "d" in the indexed text: excerpts would print "Dang bo",
+  and "Đảng" typed with diacritics could not rank exact spellings first;
 - indexing a folded copy of the text next to the original: twice the index,
   and excerpts taken from the copy lose every diacritic;
 - expanding the query ("dang" → "dang" or "đang"): Pagefind has no OR query,
-  so one search per combination, 2ⁿ for n words starting with "d".
+  so one search per combination, 2ⁿ for n words starting with "d";
+- "d" + a combining mark (U+0335): folds the same, but Pagefind 1.5.2's
+  exact-diacritics match loses a combining mark on a word that follows
+  punctuation ("“Đảng"); precomposed letters, like every Vietnamese letter
+  in NFC, do not have that problem (measured).
 
-The pair is 1 byte more per "đ" in the index; U+0335 does not occur in
-Vietnamese text (any stray one is dropped first), so decoding is exact.
+A stand-in takes 3 bytes in UTF-8 where "đ" takes 2. "ḓ" is a Venda
+letter that Vietnamese text does not use; should one occur, it is indexed as
+"d", so decoding never turns a real one into "đ".
 
 Settings (defaults):
 
@@ -75,7 +82,8 @@ from vietnamese import vi_date
 
 logger = logging.getLogger(__name__)
 
-STROKE = "\u0335"  # COMBINING SHORT STROKE OVERLAY: "d" + STROKE stands for "đ"
+# Indexed stand-ins for "đ"/"Đ": d/D with circumflex below (NFD: "d" + U+032D).
+STAND_INS = {"đ": "\u1e13", "Đ": "\u1e12"}
 # Pagefind's default UIs: the portal has its own (js/search.js).
 _UNUSED = (
     "pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
@@ -84,15 +92,17 @@ _UNUSED = (
 _pending: dict = {"documents": None}
 
 
-def encode_stroke_d(text: str) -> str:
-    """Spell "đ"/"Đ" as "d"/"D" + U+0335 so Pagefind folds it to "d".
+def encode_d(text: str) -> str:
+    """Spell "đ"/"Đ" as "ḓ"/"Ḓ" so Pagefind folds them to "d".
 
     ``search.js`` applies the same rule to queries and the reverse to
     excerpts. NFC first, so decomposed input ("a" + U+0302 …) indexes like
-    typed input.
+    typed input (Pagefind's exact match needs precomposed letters).
     """
-    text = unicodedata.normalize("NFC", str(text)).replace(STROKE, "")
-    return text.replace("đ", "d" + STROKE).replace("Đ", "D" + STROKE)
+    text = unicodedata.normalize("NFC", str(text))
+    for letter, stand_in in STAND_INS.items():
+        text = text.replace(stand_in, unicodedata.normalize("NFD", stand_in)[0]).replace(letter, stand_in)
+    return text
 
 
 def _plain(value) -> str:
@@ -110,7 +120,7 @@ def search_document(item, is_article: bool) -> str:
 
     Meta and filters sit outside ``data-pagefind-body``: Pagefind reads them
     but does not index them as text, and they keep the original spelling.
-    Only the body is encoded (see :func:`encode_stroke_d`).
+    Only the body is encoded (see :func:`encode_d`).
     """
     title = _plain(item.title)
     head = [
@@ -146,7 +156,7 @@ def search_document(item, is_article: bool) -> str:
     ).format(
         lang=html.escape(item.settings.get("SEARCH_LANGUAGE") or item.settings.get("DEFAULT_LANG", "vi")),
         head="".join(head),
-        body=encode_stroke_d("".join(body)),
+        body=encode_d("".join(body)),
     )
 
 

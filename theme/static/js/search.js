@@ -12,8 +12,8 @@
    script a notice says search needs JavaScript and links to the sections
    and archives; the filters and the "more" button stay `hidden`.
 
-   "đ": the index spells "đ" as "d" + U+0335 (see plugins/search), so that
-   Pagefind folds it to "d" like any other mark. Queries are spelled the
+   "đ": the index spells "đ"/"Đ" as "ḓ"/"Ḓ" (see plugins/search), letters
+   that Pagefind folds to "d" as it folds "â" to "a". Queries are spelled the
    same way; excerpts are turned back into "đ" before they are shown.
    A query typed with diacritics lists the pages that match it exactly
    first (Pagefind's exactDiacritics search), then the folded matches.
@@ -28,7 +28,6 @@
   var PAGE_SIZE = 10;
   var DEBOUNCE_MS = 300;
   var EXCERPT_WORDS = 30;
-  var STROKE = "\u0335";
   var form = root.querySelector("[data-search-form]");
   var input = form.querySelector("input[name=q]");
   var filterBox = root.querySelector("[data-search-filters]");
@@ -50,11 +49,11 @@
   var timer = null;
 
   function encodeQuery(text) {
-    return text.normalize("NFC").split(STROKE).join("")
-      .replace(/đ/g, "d" + STROKE).replace(/Đ/g, "D" + STROKE);
+    return text.normalize("NFC").replace(/\u1e13/g, "d").replace(/\u1e12/g, "D")
+      .replace(/đ/g, "\u1e13").replace(/Đ/g, "\u1e12");
   }
   function decode(text) {
-    return text.replace(/d\u0335/g, "đ").replace(/D\u0335/g, "Đ");
+    return text.replace(/\u1e13/g, "đ").replace(/\u1e12/g, "Đ");
   }
   function hasDiacritics(text) {
     var nfd = text.normalize("NFD");
