@@ -89,7 +89,7 @@ _UNUSED = (
     "pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
     "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js",
 )
-_pending: dict = {"documents": None}
+_pending: dict = {"documents": None, "seconds": 0.0}
 
 
 def encode_d(text: str) -> str:
@@ -162,6 +162,7 @@ def search_document(item, is_article: bool) -> str:
 
 def collect(generators):
     """Make the documents once the content is final (before writing)."""
+    start = time.perf_counter()
     settings = generators[0].settings if generators else {}
     if not settings.get("SEARCH_INDEX", True):
         _pending["documents"] = None
@@ -173,6 +174,7 @@ def collect(generators):
         for page in getattr(generator, "pages", []):
             documents[page.save_as] = search_document(page, False)
     _pending["documents"] = documents
+    _pending["seconds"] = time.perf_counter() - start
 
 
 async def _pagefind(site: Path, output: Path, language: str) -> int:
@@ -184,13 +186,14 @@ async def _pagefind(site: Path, output: Path, language: str) -> int:
     return int(result["page_count"])
 
 
-def build_index(documents: dict, output_path: str, settings) -> dict:
+def build_index(documents: dict, output_path: str, settings, spent: float = 0.0) -> dict:
     """Index ``documents`` ({save_as: html}) into OUTPUT_PATH/SEARCH_OUTPUT_DIR.
 
     Written into a staging folder first, then swapped in, so a failed run
-    leaves the previous index in place and no stale file survives.
+    leaves the previous index in place and no stale file survives. ``spent``:
+    seconds already spent making the documents, included in the log line.
     """
-    start = time.perf_counter()
+    start = time.perf_counter() - spent
     language = settings.get("SEARCH_LANGUAGE") or settings.get("DEFAULT_LANG", "vi")
     target = Path(output_path) / settings.get("SEARCH_OUTPUT_DIR", "pagefind")
     staging = target.with_name(target.name + ".new")
@@ -225,7 +228,7 @@ def write_index(pelican):
     documents, _pending["documents"] = _pending["documents"], None
     if documents is None:
         return
-    build_index(documents, pelican.settings["OUTPUT_PATH"], pelican.settings)
+    build_index(documents, pelican.settings["OUTPUT_PATH"], pelican.settings, _pending["seconds"])
 
 
 def set_defaults(pelican):
