@@ -108,7 +108,10 @@ PAGINATION_PATTERNS = (
     (1, "{url}", "{save_as}"),
     (2, "{base_name}/trang-{number}/", "{base_name}/trang-{number}/index.html"),
 )
-DIRECT_TEMPLATES = ["index", "categories", "tags", "authors", "archives", "404"]
+DIRECT_TEMPLATES = ["index", "categories", "tags", "authors", "archives", "404", "search"]
+# The search results page (search.html; the index is built by plugins/search).
+SEARCH_URL = "tim-kiem/"
+SEARCH_SAVE_AS = "tim-kiem/index.html"
 PAGINATED_TEMPLATES = {"index": None, "tag": None, "category": None, "author": None}
 
 # --- Feeds: Atom and RSS, site-wide and per category ---------------------------
@@ -131,7 +134,16 @@ RSS_FEED_SUMMARY_ONLY = False
 THEME = str(HERE / "theme")
 PLUGIN_PATHS = [str(HERE / "plugins")]
 # Explicit: with PLUGINS unset Pelican loads every installed namespace plugin.
-PLUGINS = ["vietnamese", "typography", "portal", "media", "related", "pelican.plugins.neighbors", "pelican.plugins.sitemap"]
+PLUGINS = [
+    "vietnamese",
+    "typography",
+    "portal",
+    "media",
+    "related",
+    "search",
+    "pelican.plugins.neighbors",
+    "pelican.plugins.sitemap",
+]
 JINJA_ENVIRONMENT = {
     "trim_blocks": True,
     "lstrip_blocks": True,

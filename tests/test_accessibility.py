@@ -24,6 +24,7 @@ PAGES = {
     "period-archive": f"/luu-tru/{DOC.date:%Y}/{DOC.date:%m}/",
     "page": "/gioi-thieu.html",
     "404": "/404.html",
+    "search": "/tim-kiem/?q=dan+van+kheo",
 }
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
