@@ -25,7 +25,7 @@ ARTICLES = {
 }
 HIDDEN = {
     "ban-nhap-chua-duyet-qzdraft": ["Qzdraft", "the-nhap-rieng", "thẻ nháp riêng", "chi-cho-nhap"],
-    "bai-hen-gio-nam-sau-qzsched": ["Qzsched", "the-hen-gio-rieng", "thẻ hẹn giờ riêng", "2099"],
+    "bai-hen-gio-nam-sau-qzsched": ["Qzsched", "the-hen-gio-rieng", "thẻ hẹn giờ riêng", "2099-05-01", "01/05/2099"],
 }
 
 
