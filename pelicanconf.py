@@ -141,6 +141,8 @@ JINJA_ENVIRONMENT = {
     # Untrusted text (titles, summaries, tags) is escaped unless a template
     # says `|safe` for HTML we produced (article bodies).
     "autoescape": True,
+    # Each build makes a new environment: no stat() of every partial per page.
+    "auto_reload": False,
 }
 PORTAL_FEATURED_COUNT = 5
 PORTAL_LATEST_COUNT = 8

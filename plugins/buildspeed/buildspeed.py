@@ -15,6 +15,9 @@ What it does, without other plugins needing to know about it:
   last build produced; what it listed and this build did not produce is
   deleted. A file the build never produced (an upload, ``sitemap.xml``,
   a search index) is never touched.
+- **Static files** (theme and content) are copied the same way: only when
+  their bytes changed, by rename (Pelican's copy rewrites them in place on
+  every build, which would also change a hard-linked previous release).
 - **Period archives in linear time**: Pelican's ``_build_period_archives``
   does ``[a for a in articles if a in dates]`` for every year and month
   (quadratic: minutes at 20,000 articles); replaced per generator instance
@@ -31,9 +34,11 @@ Settings (defaults): ``BUILDSPEED_WORKERS`` (CPU count; 1 = serial),
 from __future__ import annotations
 
 import calendar
+import fnmatch
 import json
 import logging
 import os
+import shutil
 import types
 from collections import defaultdict
 from itertools import groupby
@@ -42,7 +47,7 @@ from operator import attrgetter
 from pelican import contents, signals
 
 from . import readcache
-from .writer import FastWriter
+from .writer import FastWriter, write_if_changed
 
 logger = logging.getLogger(__name__)
 
@@ -117,9 +122,49 @@ def update_manifest(writer, output_path, settings):
             os.rmdir(parent)
             parent = os.path.dirname(parent)
     data = json.dumps(sorted(produced), ensure_ascii=False, indent=0).encode("utf-8")
-    from .writer import write_if_changed
-
     write_if_changed(manifest, data)
+
+
+# --- Static files: copied only when changed, by rename --------------------------------
+def copy_if_changed(source: str, destination: str, ignores=()) -> None:
+    """Copy a file or a tree; a file whose bytes are already there is left alone."""
+    if os.path.isdir(source):
+        for root, dirs, names in os.walk(source):
+            dirs[:] = [d for d in dirs if not any(fnmatch.fnmatch(d, i) for i in ignores)]
+            for name in names:
+                if not any(fnmatch.fnmatch(name, i) for i in ignores):
+                    src = os.path.join(root, name)
+                    copy_if_changed(src, os.path.join(destination, os.path.relpath(src, source)))
+        return
+    if not os.path.isfile(source):
+        return
+    with open(source, "rb") as f:
+        data = f.read()
+    if write_if_changed(destination, data):
+        shutil.copystat(source, destination)
+
+
+def _copy_paths(self, paths, source, destination, output_path, final_path=None):
+    """StaticGenerator._copy_paths (4.12) with copy_if_changed for Pelican's copy()."""
+    for path in paths:
+        source_path = os.path.join(source, path)
+        if final_path:
+            if os.path.isfile(source_path):
+                target = os.path.join(output_path, destination, final_path, os.path.basename(path))
+            else:
+                target = os.path.join(output_path, destination, final_path)
+        else:
+            target = os.path.join(output_path, destination, path)
+        copy_if_changed(source_path, target, self.settings["IGNORE_FILES"])
+
+
+def _copy_staticfile(self, sc):
+    copy_if_changed(os.path.join(self.path, sc.source_path), os.path.join(self.output_path, sc.save_as))
+
+
+def fix_static_copies(generator):
+    generator._copy_paths = types.MethodType(_copy_paths, generator)
+    generator._copy_staticfile = types.MethodType(_copy_staticfile, generator)
 
 
 # --- Period archives -------------------------------------------------------------
@@ -205,6 +250,7 @@ def register():
     signals.get_writer.connect(get_writer)
     signals.get_generators.connect(get_generators)
     signals.static_generator_finalized.connect(remember_static)
+    signals.static_generator_init.connect(fix_static_copies)
     signals.article_generator_init.connect(fix_period_archives)
     signals.generator_init.connect(readcache.install)
     signals.finalized.connect(finalized)
