@@ -43,6 +43,7 @@ help:
 	@echo '   make serve [PORT=8000]   build, then serve the site at http://localhost:8000'
 	@echo '   make devserver [PORT=8000] serve and regenerate together'
 	@echo '   make test                install what the tests need, run every test'
+	@echo '   make bench               1,000-article build: ours vs stock Pelican'
 	@echo ''
 	@echo 'Set DEBUG=1 for debug output, RELATIVE=1 for relative URLs.'
 	@echo 'INPUTDIR, OUTPUTDIR, CONFFILE, PUBLISHCONF, PELICANOPTS can be overridden.'
@@ -106,4 +107,8 @@ publish: venv
 test: venv browser
 	CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
-.PHONY: help venv browser html clean regenerate serve serve-global devserver devserver-global publish test
+# A benchmark, not a test: prints figures and the ratio ours/stock.
+bench: venv
+	$(BIN)/python bench/bench_build.py --sizes 1000 --runs 1
+
+.PHONY: help venv browser html clean regenerate serve serve-global devserver devserver-global publish test bench

@@ -22,6 +22,9 @@ What it does, without other plugins needing to know about it:
   does ``[a for a in articles if a in dates]`` for every year and month
   (quadratic: minutes at 20,000 articles); replaced per generator instance
   by the same grouping with a set lookup.
+- **Tag, category and author pages in linear time**: Pelican filters
+  ``self.dates`` with ``a in articles`` (a list) per term; the per-term
+  lists become lists with a set lookup (``IdentityList``).
 - **URLs computed once**: ``Content.url``/``save_as`` are formatted from
   settings on every access (about 40 times per article in our theme); from
   the moment the writer starts (contents are final then) until
@@ -219,6 +222,35 @@ def fix_period_archives(generator):
     generator._build_period_archives = types.MethodType(_build_period_archives, generator)
 
 
+# --- Taxonomy pages in linear time -----------------------------------------------------
+class IdentityList(list):
+    """A list whose ``in`` is a set lookup by identity.
+
+    Pelican's generate_tags/categories/authors do
+    ``[a for a in self.dates if a in articles]`` per tag, category and author:
+    N × (articles of the term) comparisons, ~10^9 at 20,000 articles. Content
+    objects compare by identity, so a set of ids gives the same answer. The
+    set is rebuilt when the length changes (a plugin appending later)."""
+
+    __slots__ = ("_ids", "_n")
+
+    def __contains__(self, item):
+        if getattr(self, "_n", -1) != len(self):
+            self._ids = {id(x) for x in self}
+            self._n = len(self)
+        return id(item) in self._ids
+
+
+def fast_taxonomies(generator):
+    """article_generator_finalized: the per-term lists become IdentityLists."""
+    for key, items in list(generator.tags.items()):
+        generator.tags[key] = IdentityList(items)
+    for attr in ("categories", "authors"):
+        pairs = getattr(generator, attr)
+        for i, (term, items) in enumerate(pairs):
+            pairs[i] = (term, IdentityList(items))
+
+
 # --- URLs computed once while writing ------------------------------------------------
 def _memo_property(name, original):
     slot = f"_buildspeed_{name}"
@@ -252,6 +284,7 @@ def register():
     signals.static_generator_finalized.connect(remember_static)
     signals.static_generator_init.connect(fix_static_copies)
     signals.article_generator_init.connect(fix_period_archives)
+    signals.article_generator_finalized.connect(fast_taxonomies)
     signals.generator_init.connect(readcache.install)
     signals.finalized.connect(finalized)
     signals.finalized.connect(readcache.finish)
