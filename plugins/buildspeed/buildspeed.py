@@ -63,6 +63,8 @@ _state = {"writer": None, "static": [], "frozen": False}
 class _TrackingWriter(FastWriter):
     def __init__(self, output_path, settings=None):
         super().__init__(output_path, settings=settings)
+        if self.settings.get("BUILDSPEED_MANIFEST", True):
+            load_known(self)
         _state["writer"] = self
         _state["frozen"] = True
 
@@ -102,19 +104,32 @@ def finalized(pelican):
     _state.update(writer=None, static=[], frozen=False)
 
 
+def read_manifest(output_path) -> dict:
+    """rel path -> [size, mtime_ns, digest] or None, as the last build left it."""
+    try:
+        with open(os.path.join(output_path, MANIFEST), encoding="utf-8") as f:
+            data = json.load(f)
+    except (FileNotFoundError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def load_known(writer):
+    output_path = os.path.abspath(writer.output_path)
+    writer.known = {os.path.join(output_path, rel): info
+                    for rel, info in read_manifest(output_path).items() if info}
+
+
 def update_manifest(writer, output_path, settings):
     if not settings.get("BUILDSPEED_MANIFEST", True):
         return
     output_path = os.path.abspath(output_path)
-    produced = {os.path.relpath(p, output_path) for p in writer.produced}
-    produced.update(os.path.normpath(s) for s in _state["static"] if s)
-    manifest = os.path.join(output_path, MANIFEST)
-    try:
-        with open(manifest, encoding="utf-8") as f:
-            previous = set(json.load(f))
-    except (FileNotFoundError, ValueError):
-        previous = set()
-    for rel in sorted(previous - produced):
+    produced = {os.path.relpath(p, output_path): writer.file_info.get(p) for p in writer.produced}
+    for s in _state["static"]:
+        if s:
+            produced.setdefault(os.path.normpath(s), None)
+    previous = read_manifest(output_path)
+    for rel in sorted(previous.keys() - produced.keys()):
         path = os.path.normpath(os.path.join(output_path, rel))
         if os.path.commonpath([path, output_path]) != output_path or not os.path.isfile(path):
             continue
@@ -124,8 +139,9 @@ def update_manifest(writer, output_path, settings):
         while parent != output_path and not os.listdir(parent):
             os.rmdir(parent)
             parent = os.path.dirname(parent)
-    data = json.dumps(sorted(produced), ensure_ascii=False, indent=0).encode("utf-8")
-    write_if_changed(manifest, data)
+    data = json.dumps({k: (list(v) if v else None) for k, v in sorted(produced.items())},
+                      ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    write_if_changed(os.path.join(output_path, MANIFEST), data)
 
 
 # --- Static files: copied only when changed, by rename --------------------------------
@@ -143,7 +159,7 @@ def copy_if_changed(source: str, destination: str, ignores=()) -> None:
         return
     with open(source, "rb") as f:
         data = f.read()
-    if write_if_changed(destination, data):
+    if write_if_changed(destination, data)[0]:
         shutil.copystat(source, destination)
 
 

@@ -129,13 +129,15 @@ class Store:
             self.used.append(key)
         return None if row is None else row[0]
 
-    def has(self, keys):
-        found = set()
+    def get_many(self, keys) -> dict:
+        """key -> data for the keys present; one query per 500 keys."""
+        found = {}
         keys = list(keys)
         for i in range(0, len(keys), 500):
             part = keys[i : i + 500]
             marks = ",".join("?" * len(part))
-            found.update(k for (k,) in self.db.execute(f"SELECT key FROM entries WHERE key IN ({marks})", part))
+            found.update(self.db.execute(f"SELECT key, data FROM entries WHERE key IN ({marks})", part))
+        self.used.extend(found)
         return found
 
     def put_many(self, rows):
@@ -219,7 +221,8 @@ def install(generator):
         by_reader.setdefault(id(reader), (reader, []))[1].append((path, key))
     for reader, items in by_reader.values():
         store = reader._buildspeed_store
-        known = store.has(key for _, key in items)
+        known = store.get_many(key for _, key in items)
+        reader._buildspeed_ready.update(known)
         missing = [(p, k) for p, k in items if k not in known]
         if not missing:
             continue

@@ -24,7 +24,7 @@ LASTMOD = re.compile(rb"<lastmod>[^<]*</lastmod>")
 def files(out: Path) -> dict[str, bytes]:
     found = {}
     for p in sorted(out.rglob("*")):
-        if p.is_file():
+        if p.is_file() and p.name != MANIFEST:  # the manifest records mtimes
             data = p.read_bytes()
             if p.name == "sitemap.xml":  # the sitemap plugin stamps build times
                 data = LASTMOD.sub(b"", data)

@@ -21,7 +21,9 @@ How:
    the bytes. Output is the same in any order and any number of workers:
    nothing a render does is seen by another one.
 3. A file is written only when its bytes differ from what is on disk: to a
-   temporary file, then renamed over the old one. Unchanged files keep their
+   temporary file, then renamed over the old one. The manifest of the last
+   build holds each file's size, mtime and digest, so an unchanged file is
+   recognised with one ``stat()`` instead of being read back. Unchanged files keep their
    mtime (uploads send only changes); a hard-linked copy of the old file (a
    previous release) is never modified.
 4. Then ``content_written`` is sent in the main process, in Pelican's order,
@@ -33,6 +35,7 @@ Feeds are written at once, with the same compare-then-rename.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import logging
 import multiprocessing
@@ -47,13 +50,27 @@ _MISSING = object()
 _FLUSHING = None
 
 
-def write_if_changed(path: str, data: bytes) -> bool:
-    """Write `data` to `path` unless it already holds exactly that. True if written."""
+def digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def write_if_changed(path: str, data: bytes, known=None):
+    """Write `data` to `path` unless it already holds exactly that.
+
+    `known` is what the last build recorded for the file, ``(size,
+    mtime_ns, digest)``: when the file still has that size and mtime and the
+    digest matches, it is not read at all. Returns ``(written, info)``, info
+    being the new ``(size, mtime_ns, digest)``.
+    """
+    new_digest = digest(data)
     try:
-        if os.path.getsize(path) == len(data):
+        st = os.stat(path)
+        if st.st_size == len(data):
+            if known is not None and tuple(known) == (st.st_size, st.st_mtime_ns, new_digest):
+                return False, tuple(known)
             with open(path, "rb") as f:
                 if f.read() == data:
-                    return False
+                    return False, (st.st_size, st.st_mtime_ns, new_digest)
     except FileNotFoundError:
         pass
     os.makedirs(os.path.dirname(path), exist_ok=True)
@@ -66,7 +83,8 @@ def write_if_changed(path: str, data: bytes) -> bool:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
-    return True
+    st = os.stat(path)
+    return True, (st.st_size, st.st_mtime_ns, new_digest)
 
 
 class _Recorder:
@@ -93,10 +111,10 @@ class _ChangedOnlyFile(io.StringIO):
 
     def close(self):
         if not self.closed:
-            if write_if_changed(self.path, self.getvalue().encode("utf-8")):
-                self.writer.stats["written"] += 1
-            else:
-                self.writer.stats["unchanged"] += 1
+            written, info = write_if_changed(self.path, self.getvalue().encode("utf-8"),
+                                             self.writer.known.get(self.path))
+            self.writer.file_info[self.path] = info
+            self.writer.stats["written" if written else "unchanged"] += 1
         super().close()
 
 
@@ -109,6 +127,8 @@ class FastWriter(Writer):
         self._snapshots = {}  # id(shared context) -> (context, shallow copy)
         self._jobs = {}  # output path -> job
         self.produced = set()  # absolute paths this build produced
+        self.known = {}  # absolute path -> (size, mtime_ns, digest) from the last build
+        self.file_info = {}  # the same, for this build
         self.stats = {"written": 0, "unchanged": 0}
 
     # --- recording --------------------------------------------------------------
@@ -193,7 +213,7 @@ class FastWriter(Writer):
         ctx = self._context(job)
         if ctx.get("localsiteurl"):  # as Writer.write_file does before rendering
             base["localsiteurl"] = ctx["localsiteurl"]
-        return write_if_changed(path, template.render(ctx).encode("utf-8"))
+        return write_if_changed(path, template.render(ctx).encode("utf-8"), self.known.get(path))
 
     def _render_range(self, bounds):
         start, stop = bounds
@@ -222,9 +242,10 @@ class FastWriter(Writer):
         else:
             results = [self._render_range(r) for r in ranges]
         self._flush_items = None
-        changed = [flag for part in results for flag in part]
-        self.stats["written"] += sum(changed)
-        self.stats["unchanged"] += len(changed) - sum(changed)
+        outcomes = [outcome for part in results for outcome in part]
+        for (path, _job), (written, info) in zip(items, outcomes):
+            self.file_info[path] = info
+            self.stats["written" if written else "unchanged"] += 1
         for path, job in items:
             signals.content_written.send(path, context=self._context(job))
 
