@@ -4,6 +4,7 @@ nothing, stale pages go, foreign files stay, period archives as Pelican's."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import sys
 from collections import namedtuple
@@ -73,6 +74,20 @@ def test_unchanged_rebuild_writes_nothing_and_removed_article_disappears(corpus,
     build(content, out, settings=settings)
     after = stamps(out)
     assert after == before  # same files, same inodes, same mtimes
+
+    # An edited article: its page is replaced by rename, so a hard link to
+    # the old file (a previous release) keeps the old bytes.
+    edited = sorted(content.rglob("*.md"))[3]
+    page = next(out / k for k in before if k.endswith(f"/{edited.stem}.html"))
+    old_release = tmp_path / "old-release.html"
+    os.link(page, old_release)
+    old_bytes = page.read_bytes()
+    text = edited.read_text(encoding="utf-8")
+    edited.write_text(text.replace("\n\n", "\n\nCâu mới thêm vào bài.\n\n", 1), encoding="utf-8")
+    build(content, out, settings=settings)
+    assert "Câu mới thêm" in page.read_text(encoding="utf-8")  # typogrify: "vào&nbsp;bài"
+    assert old_release.read_bytes() == old_bytes
+    assert page.stat().st_ino != old_release.stat().st_ino
 
     victim = sorted(content.rglob("*.md"))[5]
     slug = victim.stem
