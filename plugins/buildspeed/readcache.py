@@ -146,9 +146,12 @@ class Store:
         self.db.commit()
 
     def finish(self):
-        """Mark what this build used; drop the rest."""
-        self.db.executemany("UPDATE entries SET used=? WHERE key=?", [(self.stamp, k) for k in self.used])
-        self.db.execute("DELETE FROM entries WHERE used < ?", (self.stamp,))
+        """Drop the rows this build did not use (a temporary table of the used
+        keys: an UPDATE per row would rewrite every stored blob)."""
+        self.db.execute("CREATE TEMP TABLE used_now (key TEXT PRIMARY KEY)")
+        self.db.executemany("INSERT OR IGNORE INTO used_now VALUES (?)", ((k,) for k in self.used))
+        self.db.execute("DELETE FROM entries WHERE used < ? AND key NOT IN (SELECT key FROM used_now)",
+                        (self.stamp,))
         self.db.commit()
         self.db.close()
 

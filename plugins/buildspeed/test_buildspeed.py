@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import sqlite3
 import sys
 from collections import namedtuple
 from pathlib import Path
@@ -97,6 +98,12 @@ def test_unchanged_rebuild_writes_nothing_and_removed_article_disappears(corpus,
     build(content, out, settings=settings)
     assert not (out / pages[0]).exists()
     assert (out / "tai-lieu-tai-len.pdf").exists()  # never produced by a build: kept
+    # The reader cache holds one row per current Markdown file: the edited
+    # article's old version and the removed article were pruned.
+    (db,) = cache.glob("buildspeed-*.sqlite")
+    with sqlite3.connect(db) as conn:
+        (rows,) = conn.execute("SELECT count(*) FROM entries").fetchone()
+    assert rows == len(list(content.rglob("*.md")))
     after = stamps(out)
     # Theme files were not copied again.
     kept = [k for k in after if after[k] == before.get(k)]
