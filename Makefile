@@ -62,6 +62,7 @@ help:
 	@echo '   make serve [PORT=8000]   build, then serve the site at http://localhost:8000'
 	@echo '   make devserver [PORT=8000] serve, regenerate and reload the browser page'
 	@echo '   make test                install what the tests need, run every test'
+	@echo '   make bench               1,000-article build: ours vs stock Pelican'
 	@echo ''
 	@echo 'Set DEBUG=1 for debug output, RELATIVE=1 for relative URLs.'
 	@echo 'INPUTDIR, OUTPUTDIR, CONFFILE, PUBLISHCONF, PELICANOPTS can be overridden.'
@@ -162,5 +163,9 @@ check: venv
 test: venv browser rsync-tool
 	CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# A benchmark, not a test: prints figures and the ratio ours/stock.
+bench: venv
+	$(BIN)/python bench/bench_build.py --sizes 1000 --runs 1
+
 .PHONY: help venv browser rsync-tool html clean regenerate serve serve-global devserver devserver-global \
-	publish rollback releases upload rsync_upload newpost check test
+	publish rollback releases upload rsync_upload newpost check test bench

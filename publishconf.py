@@ -10,7 +10,9 @@ SITEURL = os.environ.get("SITEURL", "https://danvan.songlam.example")
 RELATIVE_URLS = False
 # Feeds need absolute links; they are on in both configurations.
 FEED_DOMAIN = SITEURL
-DELETE_OUTPUT_DIRECTORY = True
+# Not DELETE_OUTPUT_DIRECTORY: the buildspeed plugin removes stale outputs
+# itself and leaves unchanged files alone.
+DELETE_OUTPUT_DIRECTORY = False
 # Drafts are previewed with `make html` (ban-nhap/…); never published.
 DRAFT_SAVE_AS = ""
 DRAFT_URL = ""

@@ -1,6 +1,7 @@
 """Build benchmark: our portal against stock Pelican on the same corpus.
 
     python bench/bench_build.py [--sizes 1000 5000 20000] [--runs 3] [--seed 42]
+                                [--incremental]
 
 For each size, generates the corpus (bench/corpus.py), then builds it
 alternately with
@@ -8,7 +9,18 @@ alternately with
 - ours: `publishconf.py` (theme, every plugin, feeds, search if enabled);
 - stock: Pelican's default theme, no plugins, the same pagination and feeds;
 
-each build a fresh process into an empty output folder, `--runs` times each.
+each build a fresh process into an empty output folder with an empty cache
+("cold"), `--runs` times each. For ours also "warm cache": an empty output
+folder but the content cache of the previous build (what `make publish` into
+a new release folder does after the first build).
+
+With `--incremental`, then, in the last built output of each kind:
+
+- "unchanged": rebuild with nothing changed;
+- "new article": add one article (the newest) and rebuild;
+- "edit article": change one sentence of an existing article and rebuild;
+
+printing the wall time and how many output files were (re)written.
 Prints, per size, the median wall time, CPU time (user+sys of the build
 process and its children), peak memory (max RSS) and output file count, and
 the ratio ours/stock. Figures, not pass/fail: this is not a test.
@@ -17,6 +29,7 @@ the ratio ours/stock. Figures, not pass/fail: this is not a test.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import statistics
@@ -50,11 +63,15 @@ READERS = {"rst": None}
 """
 
 
-def run_build(kind: str, content: Path, out: Path, stock_conf: Path) -> dict:
-    if out.exists():
+def run_build(kind: str, content: Path, out: Path, stock_conf: Path, cache: Path | None = None,
+              clean_out: bool = True) -> dict:
+    if clean_out and out.exists():
         shutil.rmtree(out)
     conf = stock_conf if kind == "stock" else ROOT / "publishconf.py"
     cmd = [sys.executable, "-m", "pelican", str(content), "-o", str(out), "-s", str(conf), "-q"]
+    if cache is not None:
+        cmd += ["-e", f"CACHE_PATH={json.dumps(str(cache))}"]
+    before = snapshot(out)
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
@@ -63,8 +80,42 @@ def run_build(kind: str, content: Path, out: Path, stock_conf: Path) -> dict:
     proc.stderr.close()
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"{kind} build failed:\n{stderr[-3000:]}")
-    files = sum(1 for p in out.rglob("*") if p.is_file())
-    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rss_mb": usage.ru_maxrss / 1024, "files": files}
+    after = snapshot(out)
+    written = sum(1 for p, st in after.items() if before.get(p) != st)
+    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rss_mb": usage.ru_maxrss / 1024,
+            "files": len(after), "written": written}
+
+
+def snapshot(out: Path) -> dict:
+    """path -> (inode, mtime_ns) of every output file: what a build rewrote."""
+    if not out.exists():
+        return {}
+    return {p: (st.st_ino, st.st_mtime_ns) for p in out.rglob("*") if p.is_file() and (st := p.stat())}
+
+
+NEW_ARTICLE = """Title: Ban Dân vận Tỉnh ủy triển khai nhiệm vụ trọng tâm tháng tới
+Date: 2026-11-02 09:00
+Category: Tin hoạt động
+Tags: Dân vận khéo, chuyển đổi số
+Authors: Thanh Hà
+Summary: Bài mới đăng trong lúc đo.
+
+Nội dung bài mới, đăng vào một cổng đã xây dựng.
+"""
+
+
+def incremental(kind, content, out, stock_conf, cache):
+    rows = [("unchanged", run_build(kind, content, out, stock_conf, cache, clean_out=False))]
+    new = content / "tin-hoat-dong" / "bai-moi-dang-trong-luc-do.md"
+    new.write_text(NEW_ARTICLE, encoding="utf-8")
+    rows.append(("new article", run_build(kind, content, out, stock_conf, cache, clean_out=False)))
+    edited = sorted(p for p in content.rglob("*.md") if "pages" not in p.parts and p != new)[0]
+    original = edited.read_text(encoding="utf-8")
+    edited.write_text(original.replace("\n\n", "\n\nMột câu thêm khi sửa bài.\n\n", 1), encoding="utf-8")
+    rows.append(("edit article", run_build(kind, content, out, stock_conf, cache, clean_out=False)))
+    edited.write_text(original, encoding="utf-8")
+    new.unlink()
+    return rows
 
 
 def median(runs, key):
@@ -76,28 +127,39 @@ def main(argv=None):
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000, 20000])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--incremental", action="store_true",
+                        help="also time unchanged, one-new-article and one-edit rebuilds")
     args = parser.parse_args(argv)
 
     work = Path(tempfile.mkdtemp(prefix="portal-bench-"))
     stock_conf = work / "stockconf.py"
     stock_conf.write_text(STOCK_CONF, encoding="utf-8")
-    print(f"{'articles':>8} {'build':>6} {'wall s':>8} {'cpu s':>8} {'peak MB':>8} {'files':>7}  ratio wall (ours/stock)")
+    print(f"{'articles':>8} {'build':>9} {'wall s':>8} {'cpu s':>8} {'peak MB':>8} {'files':>7}  ratio wall (ours/stock)")
     try:
         for n in args.sizes:
             content = generate(work / f"content-{n}", n, args.seed)
-            results = {"ours": [], "stock": []}
+            results = {"stock": [], "ours": [], "ours warm": []}
+            cache = work / "cache-ours"
             for _ in range(args.runs):
                 for kind in ("stock", "ours"):  # alternate, so drift hits both
-                    results[kind].append(run_build(kind, content, work / f"out-{kind}", stock_conf))
-            for kind in ("stock", "ours"):
-                r = results[kind]
-                ratio = median(results["ours"], "wall") / median(results["stock"], "wall")
+                    shutil.rmtree(cache, ignore_errors=True)
+                    results[kind].append(run_build(kind, content, work / f"out-{kind}", stock_conf,
+                                                   cache if kind == "ours" else None))
+                results["ours warm"].append(run_build("ours", content, work / "out-ours", stock_conf, cache))
+            for label, r in results.items():
+                ratio = median(r, "wall") / median(results["stock"], "wall")
                 print(
-                    f"{n:>8} {kind:>6} {median(r, 'wall'):>8.2f} {median(r, 'cpu'):>8.2f} "
+                    f"{n:>8} {label:>9} {median(r, 'wall'):>8.2f} {median(r, 'cpu'):>8.2f} "
                     f"{max(x['rss_mb'] for x in r):>8.0f} {r[0]['files']:>7}"
-                    + (f"  {ratio:.2f}x" if kind == "ours" else ""),
+                    + (f"  {ratio:.2f}x" if label != "stock" else ""),
                     flush=True,
                 )
+            if args.incremental:
+                for kind in ("stock", "ours"):
+                    for what, r in incremental(kind, content, work / f"out-{kind}", stock_conf,
+                                               cache if kind == "ours" else None):
+                        print(f"{n:>8} {kind:>9} {what:>13}: {r['wall']:6.2f} s wall, "
+                              f"{r['written']:>6} of {r['files']} files written, {r['rss_mb']:.0f} MB", flush=True)
             shutil.rmtree(content)
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -18,8 +18,8 @@ def build(content: Path, output: Path, conf: str = "publishconf.py", settings: d
           check: bool = True) -> subprocess.CompletedProcess:
     """Build `content` into `output` with our configuration; return the process."""
     cmd = [*PELICAN, str(content), "-o", str(output), "-s", str(ROOT / conf)]
-    for key, value in (settings or {}).items():
-        cmd += ["-e", f"{key}={json.dumps(value)}"]
+    if settings:  # one -e: Pelican keeps only the last -e it is given
+        cmd += ["-e", *(f"{key}={json.dumps(value)}" for key, value in settings.items())]
     # A wide console: Pelican's rich log handler would otherwise wrap messages.
     env = {**os.environ, "COLUMNS": "500"}
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600, env=env)

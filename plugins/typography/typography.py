@@ -20,6 +20,13 @@ itself (the library does the work; only the wiring is ours):
   attributes, and Pelican's feed writer (``Markup(title).striptags()``) gets
   the text back unchanged, ``<`` and ``&`` included.
 
+The body work happens in the reading stage: the Markdown reader is wrapped (a
+subclass made at the ``readers_init`` signal) so what a reader returns is
+already typeset. A content cache that stores reader output (Pelican's
+``CACHE_CONTENT`` or the ``buildspeed`` plugin) therefore holds typeset HTML,
+and an unchanged article is not typeset again on the next build. Content
+from other readers is typeset at ``content_object_init`` as before.
+
 Settings: ``PORTAL_TYPOGRIFY`` (default ``True``) turns the body work off.
 """
 
@@ -30,6 +37,7 @@ import html
 import smartypants
 from markupsafe import Markup
 from pelican import contents, signals
+from pelican.readers import MarkdownReader
 from typogrify.filters import typogrify
 
 _SMARTY_ATTRS = smartypants.Attr.set1 | smartypants.Attr.w
@@ -48,12 +56,46 @@ def typeset_html(fragment: str, ignore_tags=None) -> str:
     return typogrify(fragment, ignore_tags or [], caps=False)
 
 
+def typeset_metadata(metadata: dict, content: str, settings) -> str:
+    """Typeset a reader's output in place; return the typeset body."""
+    # The title is left to content_object_init: Pelican makes the slug from
+    # it in between, and must see the text as written.
+    if metadata.get("imagecaption"):
+        metadata["imagecaption"] = plain_title(metadata["imagecaption"])
+    if settings.get("PORTAL_TYPOGRIFY", True):
+        ignore = settings.get("TYPOGRIFY_IGNORE_TAGS", [])
+        if content:
+            content = typeset_html(content, ignore)
+        if metadata.get("summary"):
+            metadata["summary"] = typeset_html(metadata["summary"], ignore)
+    # Becomes the attribute ``_typeset``: content_object_init leaves it alone.
+    metadata["_typeset"] = True
+    return content
+
+
+class _TypesetReaderMixin:
+    """Typesets what the wrapped reader returns."""
+
+    def read(self, source_path):
+        content, metadata = super().read(source_path)
+        return typeset_metadata(metadata, content, self.settings), metadata
+
+
+def wrap_readers(readers):
+    for ext, cls in list(readers.reader_classes.items()):
+        if cls is not None and issubclass(cls, MarkdownReader) and not issubclass(cls, _TypesetReaderMixin):
+            readers.reader_classes[ext] = type(cls.__name__, (_TypesetReaderMixin, cls), {})
+
+
 def process(instance):
-    if not isinstance(instance, contents.Content) or getattr(instance, "_typeset", False):
+    if not isinstance(instance, contents.Content) or getattr(instance, "_title_typeset", False):
         return
     settings = instance.settings
     if "title" in instance.metadata or hasattr(instance, "title"):
         instance.title = plain_title(getattr(instance, "title", ""))
+    instance._title_typeset = True
+    if getattr(instance, "_typeset", False):
+        return  # the reader did the rest
     if instance.metadata.get("imagecaption"):
         instance.metadata["imagecaption"] = plain_title(instance.metadata["imagecaption"])
     if settings.get("PORTAL_TYPOGRIFY", True):
@@ -66,4 +108,5 @@ def process(instance):
 
 
 def register():
+    signals.readers_init.connect(wrap_readers)
     signals.content_object_init.connect(process)

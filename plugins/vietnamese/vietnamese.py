@@ -127,17 +127,21 @@ def _as_date(value):
     raise TypeError(f"not a date: {value!r}")
 
 
+# Formatted by hand, not with strftime: every page prints a dozen dates, and
+# Pelican's SafeDatetime.strftime goes through a regex wrapper each time.
 def vi_date(value) -> str:
-    return _as_date(value).strftime("%d/%m/%Y")
+    value = _as_date(value)
+    return f"{value.day:02d}/{value.month:02d}/{value.year}"
 
 
 def vi_datetime(value) -> str:
-    return _as_date(value).strftime("%d/%m/%Y %H:%M")
+    value = _as_date(value)
+    return f"{value.day:02d}/{value.month:02d}/{value.year} {value.hour:02d}:{value.minute:02d}"
 
 
 def vi_weekday_date(value) -> str:
     value = _as_date(value)
-    return f"{WEEKDAYS[value.weekday()]}, {value.strftime('%d/%m/%Y')}"
+    return f"{WEEKDAYS[value.weekday()]}, {vi_date(value)}"
 
 
 def vi_month(value) -> str:

@@ -1,0 +1,1 @@
+from .buildspeed import register  # noqa: F401

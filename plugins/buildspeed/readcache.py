@@ -1,0 +1,254 @@
+"""Reader output cached by content hash, and read in parallel when missing.
+
+Why not Pelican's ``CACHE_CONTENT``: it keys on path and mtime (or a hash),
+pickles each Category/Tag/Author object together with the whole settings
+dict, is read one file at a time, and is loaded whole into memory. Here:
+
+- the key is SHA-256 of the file's path and bytes, in a database per
+  fingerprint of the settings and of the reader code (the reader classes'
+  source files, e.g. the typography plugin's wrapper), so a change of
+  Markdown extensions or of typography invalidates everything at once;
+- what is stored is exactly what ``reader.read()`` returned, with
+  Category/Tag/Author objects stored by name and rebuilt on load;
+- before the generators read, the files not in the cache are read in forked
+  worker processes (``BUILDSPEED_WORKERS``), and the results stored;
+- the database is SQLite (standard library): looked up row by row, never
+  loaded whole, and rows not used by a build are pruned at its end.
+
+Only Markdown readers are wrapped; other readers (HTML) are cheap.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import io
+import logging
+import multiprocessing
+import os
+import pickle
+import re
+import sqlite3
+import sys
+import time
+
+from pelican import signals
+from pelican.generators import ArticlesGenerator, PagesGenerator
+from pelican.readers import MarkdownReader
+from pelican.urlwrappers import URLWrapper
+
+logger = logging.getLogger(__name__)
+
+# Settings that do not change what a reader returns (output location, URLs).
+_IGNORED_SETTINGS = {"OUTPUT_PATH", "SITEURL", "FEED_DOMAIN", "RELATIVE_URLS",
+                     "DELETE_OUTPUT_DIRECTORY", "BUILDSPEED_WORKERS", "BUILDSPEED_MANIFEST"}
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
+
+_stores: dict[str, "Store"] = {}
+_prefetch_job = None  # (reader, [paths]) read by forked workers
+
+
+def _stable_repr(value) -> str:
+    if callable(value) and hasattr(value, "__qualname__"):
+        return f"{getattr(value, '__module__', '')}.{value.__qualname__}"
+    if isinstance(value, dict):
+        return "{" + ",".join(f"{k!r}:{_stable_repr(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, (list, tuple, set, frozenset)):
+        items = sorted(value, key=repr) if isinstance(value, (set, frozenset)) else value
+        return "[" + ",".join(_stable_repr(v) for v in items) + "]"
+    return _ADDRESS.sub("", repr(value))
+
+
+def fingerprint(settings, reader) -> str:
+    h = hashlib.sha256()
+    for key in sorted(settings):
+        if key not in _IGNORED_SETTINGS:
+            h.update(f"{key}={_stable_repr(settings[key])}\n".encode())
+    for cls in type(reader).__mro__:
+        module = sys.modules.get(cls.__module__)
+        path = getattr(module, "__file__", None)
+        if path and os.path.isfile(path):
+            with open(path, "rb") as f:
+                h.update(f.read())
+    for name in ("markdown", "typogrify", "smartypants", "pelican"):
+        module = sys.modules.get(name)
+        h.update(f"{name}={getattr(module, '__version__', '')}".encode())
+    return h.hexdigest()[:16]
+
+
+# --- Serialisation: Category/Tag/Author by name ---------------------------------------
+class _Pickler(pickle.Pickler):
+    def __init__(self, file, settings):
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.settings = settings
+
+    def persistent_id(self, obj):
+        if isinstance(obj, URLWrapper):
+            return ("urlwrapper", type(obj).__module__, type(obj).__qualname__, obj.name)
+        if obj is self.settings:
+            return ("settings",)
+        return None
+
+
+class _Unpickler(pickle.Unpickler):
+    def __init__(self, file, settings):
+        super().__init__(file)
+        self.settings = settings
+
+    def persistent_load(self, pid):
+        if pid[0] == "settings":
+            return self.settings
+        _, module, qualname, name = pid
+        cls = getattr(importlib.import_module(module), qualname)
+        return cls(name, self.settings)
+
+
+def dumps(value, settings) -> bytes:
+    buf = io.BytesIO()
+    _Pickler(buf, settings).dump(value)
+    return buf.getvalue()
+
+
+def loads(data: bytes, settings):
+    return _Unpickler(io.BytesIO(data), settings).load()
+
+
+# --- The store ---------------------------------------------------------------------------
+class Store:
+    def __init__(self, path):
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        self.db = sqlite3.connect(path)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, data BLOB, used REAL)")
+        self.stamp = time.time()
+        self.used = []
+
+    def get(self, key):
+        row = self.db.execute("SELECT data FROM entries WHERE key=?", (key,)).fetchone()
+        if row is not None:
+            self.used.append(key)
+        return None if row is None else row[0]
+
+    def get_many(self, keys) -> dict:
+        """key -> data for the keys present; one query per 500 keys."""
+        found = {}
+        keys = list(keys)
+        for i in range(0, len(keys), 500):
+            part = keys[i : i + 500]
+            marks = ",".join("?" * len(part))
+            found.update(self.db.execute(f"SELECT key, data FROM entries WHERE key IN ({marks})", part))
+        self.used.extend(found)
+        return found
+
+    def put_many(self, rows):
+        self.db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)",
+                            [(k, d, self.stamp) for k, d in rows])
+        self.db.commit()
+
+    def finish(self):
+        """Drop the rows this build did not use (a temporary table of the used
+        keys: an UPDATE per row would rewrite every stored blob)."""
+        self.db.execute("CREATE TEMP TABLE used_now (key TEXT PRIMARY KEY)")
+        self.db.executemany("INSERT OR IGNORE INTO used_now VALUES (?)", ((k,) for k in self.used))
+        self.db.execute("DELETE FROM entries WHERE used < ? AND key NOT IN (SELECT key FROM used_now)",
+                        (self.stamp,))
+        self.db.commit()
+        self.db.close()
+
+
+def file_key(path: str) -> str:
+    with open(path, "rb") as f:
+        data = f.read()
+    return hashlib.sha256(path.encode() + b"\0" + data).hexdigest()
+
+
+class _CachedReaderMixin:
+    """Answers read() from the store; fills it when missing."""
+
+    _buildspeed_store: Store
+    _buildspeed_ready: dict
+
+    def read(self, source_path):
+        key = self._buildspeed_keys.pop(source_path, None) or file_key(source_path)
+        data = self._buildspeed_ready.pop(key, None) or self._buildspeed_store.get(key)
+        if data is None:
+            content, metadata = super().read(source_path)
+            self._buildspeed_store.put_many([(key, dumps((content, metadata), self.settings))])
+            self._buildspeed_store.used.append(key)
+            return content, metadata
+        return loads(data, self.settings)
+
+
+def _read_in_worker(path):
+    reader = _prefetch_job
+    content, metadata = super(_CachedReaderMixin, reader).read(path)
+    return dumps((content, metadata), reader.settings)
+
+
+def install(generator):
+    """generator_init: wrap the Markdown reader, prefetch what the cache lacks."""
+    settings = generator.settings
+    if not settings.get("BUILDSPEED_READ_CACHE", True):
+        return
+    if not isinstance(generator, (ArticlesGenerator, PagesGenerator)):
+        return
+    readers = generator.readers.readers
+    wrapped = {}
+    for fmt, reader in readers.items():
+        if not isinstance(reader, MarkdownReader):
+            continue
+        cls = type(reader)
+        if not issubclass(cls, _CachedReaderMixin):
+            reader.__class__ = type(cls.__name__, (_CachedReaderMixin, cls), {"__module__": cls.__module__})
+        fp = fingerprint(settings, reader)
+        db = os.path.join(settings.get("CACHE_PATH", "cache"), f"buildspeed-{fp}.sqlite")
+        if db not in _stores:
+            _stores[db] = Store(db)
+        reader._buildspeed_store = _stores[db]
+        reader._buildspeed_ready = {}
+        reader._buildspeed_keys = {}
+        wrapped[fmt] = reader
+    if not wrapped:
+        return
+    if isinstance(generator, ArticlesGenerator):
+        paths, excludes = settings["ARTICLE_PATHS"], settings["ARTICLE_EXCLUDES"]
+    else:
+        paths, excludes = settings["PAGE_PATHS"], settings["PAGE_EXCLUDES"]
+    files = generator.get_files(paths, exclude=excludes, extensions=list(wrapped))
+    by_reader = {}
+    for rel in files:
+        path = os.path.abspath(os.path.join(generator.path, rel))
+        reader = wrapped[os.path.splitext(path)[1][1:]]
+        key = file_key(path)
+        reader._buildspeed_keys[path] = key
+        by_reader.setdefault(id(reader), (reader, []))[1].append((path, key))
+    for reader, items in by_reader.values():
+        store = reader._buildspeed_store
+        known = store.get_many(key for _, key in items)
+        reader._buildspeed_ready.update(known)
+        missing = [(p, k) for p, k in items if k not in known]
+        if not missing:
+            continue
+        workers = int(settings.get("BUILDSPEED_WORKERS") or os.cpu_count() or 1)
+        global _prefetch_job
+        if workers > 1 and len(missing) > 32:
+            _prefetch_job = reader
+            try:
+                with multiprocessing.get_context("fork").Pool(workers) as pool:
+                    blobs = pool.map(_read_in_worker, [p for p, _ in missing], chunksize=16)
+            finally:
+                _prefetch_job = None
+            store.put_many(zip((k for _, k in missing), blobs))
+            reader._buildspeed_ready.update(zip((k for _, k in missing), blobs))
+        logger.debug("buildspeed: %d of %d files read ahead", len(missing), len(items))
+
+
+def finish(_pelican):
+    for store in _stores.values():
+        store.finish()
+    _stores.clear()
+
+
+def register():
+    signals.generator_init.connect(install)
+    signals.finalized.connect(finish)

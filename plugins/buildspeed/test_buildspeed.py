@@ -1,0 +1,129 @@
+"""buildspeed on real builds: parallel = serial, unchanged rebuild writes
+nothing, stale pages go, foreign files stay, period archives as Pelican's."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import sqlite3
+import sys
+from collections import namedtuple
+from pathlib import Path
+
+import pytest
+from pelican.generators import ArticlesGenerator
+
+from buildspeed.buildspeed import MANIFEST, _build_period_archives
+from tests.sitebuild import ROOT, build
+
+sys.path.insert(0, str(ROOT / "bench"))
+from corpus import generate  # noqa: E402
+
+LASTMOD = re.compile(rb"<lastmod>[^<]*</lastmod>")
+
+
+def files(out: Path) -> dict[str, bytes]:
+    found = {}
+    for p in sorted(out.rglob("*")):
+        if p.is_file() and p.name != MANIFEST:  # the manifest records mtimes
+            data = p.read_bytes()
+            if p.name == "sitemap.xml":  # the sitemap plugin stamps build times
+                data = LASTMOD.sub(b"", data)
+            found[str(p.relative_to(out))] = data
+    return found
+
+
+def stamps(out: Path) -> dict[str, tuple[int, int]]:
+    return {str(p.relative_to(out)): (p.stat().st_ino, p.stat().st_mtime_ns)
+            for p in out.rglob("*") if p.is_file() and p.name != "sitemap.xml"}
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    # Big enough for both worker pools to run (more than 32 files, 64 pages).
+    return generate(tmp_path_factory.mktemp("corpus"), 120, seed=7)
+
+
+def test_parallel_and_serial_builds_are_byte_identical(corpus, tmp_path):
+    serial, parallel = tmp_path / "serial", tmp_path / "parallel"
+    build(corpus, serial, settings={"BUILDSPEED_WORKERS": 1, "CACHE_PATH": str(tmp_path / "c1")})
+    build(corpus, parallel, settings={"BUILDSPEED_WORKERS": 2, "CACHE_PATH": str(tmp_path / "c2")})
+    a, b = files(serial), files(parallel)
+    assert len(a) > 200
+    assert a.keys() == b.keys()
+    assert [k for k in a if a[k] != b[k]] == []
+    # And from the cache, in parallel, still the same bytes.
+    again = tmp_path / "again"
+    build(corpus, again, settings={"BUILDSPEED_WORKERS": 2, "CACHE_PATH": str(tmp_path / "c1")})
+    c = files(again)
+    assert [k for k in a if a[k] != c.get(k)] == []
+
+
+def test_unchanged_rebuild_writes_nothing_and_removed_article_disappears(corpus, tmp_path):
+    content = tmp_path / "content"
+    import shutil
+
+    shutil.copytree(corpus, content)
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    settings = {"CACHE_PATH": str(cache)}
+    build(content, out, settings=settings)
+    (out / "tai-lieu-tai-len.pdf").write_bytes(b"%PDF- uploaded by hand")
+    before = stamps(out)
+    assert MANIFEST in before
+
+    build(content, out, settings=settings)
+    after = stamps(out)
+    assert after == before  # same files, same inodes, same mtimes
+
+    # An edited article: its page is replaced by rename, so a hard link to
+    # the old file (a previous release) keeps the old bytes.
+    edited = sorted(content.rglob("*.md"))[3]
+    page = next(out / k for k in before if k.endswith(f"/{edited.stem}.html"))
+    old_release = tmp_path / "old-release.html"
+    os.link(page, old_release)
+    old_bytes = page.read_bytes()
+    text = edited.read_text(encoding="utf-8")
+    edited.write_text(text.replace("\n\n", "\n\nCâu mới thêm vào bài.\n\n", 1), encoding="utf-8")
+    build(content, out, settings=settings)
+    assert "Câu mới thêm" in page.read_text(encoding="utf-8")  # typogrify: "vào&nbsp;bài"
+    assert old_release.read_bytes() == old_bytes
+    assert page.stat().st_ino != old_release.stat().st_ino
+
+    victim = sorted(content.rglob("*.md"))[5]
+    slug = victim.stem
+    pages = [k for k in before if k.endswith(f"/{slug}.html")]
+    assert len(pages) == 1
+    victim.unlink()
+    build(content, out, settings=settings)
+    assert not (out / pages[0]).exists()
+    assert (out / "tai-lieu-tai-len.pdf").exists()  # never produced by a build: kept
+    # The reader cache holds one row per current Markdown file: the edited
+    # article's old version and the removed article were pruned.
+    (db,) = cache.glob("buildspeed-*.sqlite")
+    with sqlite3.connect(db) as conn:
+        (rows,) = conn.execute("SELECT count(*) FROM entries").fetchone()
+    assert rows == len(list(content.rglob("*.md")))
+    after = stamps(out)
+    # Theme files were not copied again.
+    kept = [k for k in after if after[k] == before.get(k)]
+    assert "theme/css/portal.css" in kept
+
+
+Art = namedtuple("Art", "date title")
+
+
+def test_period_archives_match_pelicans():
+    start = dt.datetime(2020, 1, 1)
+    arts = [Art(start + dt.timedelta(days=17 * i + i % 3), f"t{i}") for i in range(200)]
+    sorted_articles = sorted(arts, key=lambda a: a.date, reverse=True)
+    articles = sorted(arts, key=lambda a: a.title)
+    settings = {
+        "YEAR_ARCHIVE_SAVE_AS": "{date:%Y}/index.html", "YEAR_ARCHIVE_URL": "{date:%Y}/",
+        "MONTH_ARCHIVE_SAVE_AS": "{date:%Y}/{date:%m}/index.html", "MONTH_ARCHIVE_URL": "{date:%Y}/{date:%m}/",
+        "DAY_ARCHIVE_SAVE_AS": "{date:%Y}/{date:%m}/{date:%d}/index.html", "DAY_ARCHIVE_URL": "",
+    }
+    ours = _build_period_archives(None, sorted_articles, articles, settings)
+    theirs = ArticlesGenerator._build_period_archives(None, sorted_articles, articles, settings)
+    assert dict(ours) == dict(theirs)
+    assert len(ours["month"]) > 50

@@ -1,0 +1,258 @@
+"""A Pelican writer that renders in parallel and writes only what changed.
+
+Why a writer and not a patch of the generators: every page Pelican (and any
+plugin generator) produces goes through ``Writer.write_file``; by taking
+over the two places where that method renders and opens a file, we keep all
+of Pelican's own logic (pagination, relative URLs, ``output_file``, the
+override rules) and change only *when* and *how* the bytes are produced.
+
+How:
+
+1. ``write_file`` runs Pelican's code with a stand-in template. When Pelican
+   asks it to render, it records the template and the exact template
+   context (as a small difference against a snapshot of the shared context,
+   so 20,000 pages do not hold 20,000 copies of it); ``_open_w`` then applies
+   Pelican's override rules to the output path and files the job.
+2. ``flush()`` (called once every generator has produced its output, before
+   ``finalized``) renders the jobs: in ``BUILDSPEED_WORKERS`` forked worker
+   processes, which share the built site copy-on-write and need nothing
+   pickled but job numbers. Each render rebuilds the same context, sets the
+   shared ``localsiteurl`` as Pelican does just before rendering, and writes
+   the bytes. Output is the same in any order and any number of workers:
+   nothing a render does is seen by another one.
+3. A file is written only when its bytes differ from what is on disk: to a
+   temporary file, then renamed over the old one. The manifest of the last
+   build holds each file's size, mtime and digest, so an unchanged file is
+   recognised with one ``stat()`` instead of being read back. Unchanged files keep their
+   mtime (uploads send only changes); a hard-linked copy of the old file (a
+   previous release) is never modified.
+4. Then ``content_written`` is sent in the main process, in Pelican's order,
+   with the same context as Pelican would send it: plugins that collect
+   pages (sitemap) or read the written file find both.
+
+Feeds are written at once, with the same compare-then-rename.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import multiprocessing
+import os
+
+from pelican.writers import FileOverwriteFailedError, Writer
+
+logger = logging.getLogger(__name__)
+
+_MISSING = object()
+# The writer being flushed, read by forked workers (inherited, not pickled).
+_FLUSHING = None
+
+
+def digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def write_if_changed(path: str, data: bytes, known=None):
+    """Write `data` to `path` unless it already holds exactly that.
+
+    `known` is what the last build recorded for the file, ``(size,
+    mtime_ns, digest)``: when the file still has that size and mtime and the
+    digest matches, it is not read at all. Returns ``(written, info)``, info
+    being the new ``(size, mtime_ns, digest)``.
+    """
+    new_digest = digest(data)
+    try:
+        st = os.stat(path)
+        if st.st_size == len(data):
+            if known is not None and tuple(known) == (st.st_size, st.st_mtime_ns, new_digest):
+                return False, tuple(known)
+            with open(path, "rb") as f:
+                if f.read() == data:
+                    return False, (st.st_size, st.st_mtime_ns, new_digest)
+    except FileNotFoundError:
+        pass
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    tmp = f"{path}.{os.getpid()}.tmp"
+    try:
+        with open(tmp, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    st = os.stat(path)
+    return True, (st.st_size, st.st_mtime_ns, new_digest)
+
+
+class _Recorder:
+    """Stands in for a Jinja template: records instead of rendering."""
+
+    def __init__(self, writer, template):
+        self.writer, self.template = writer, template
+
+    def render(self, localcontext):
+        self.writer._pending = (self.template, localcontext)
+        return ""
+
+
+class _NullFile(io.StringIO):
+    pass
+
+
+class _ChangedOnlyFile(io.StringIO):
+    """A text file buffer that writes itself with write_if_changed on close."""
+
+    def __init__(self, writer, path):
+        super().__init__()
+        self.writer, self.path = writer, path
+
+    def close(self):
+        if not self.closed:
+            written, info = write_if_changed(self.path, self.getvalue().encode("utf-8"),
+                                             self.writer.known.get(self.path))
+            self.writer.file_info[self.path] = info
+            self.writer.stats["written" if written else "unchanged"] += 1
+        super().close()
+
+
+class FastWriter(Writer):
+    def __init__(self, output_path, settings=None):
+        super().__init__(output_path, settings=settings)
+        self.workers = int(self.settings.get("BUILDSPEED_WORKERS") or os.cpu_count() or 1)
+        self._pending = None
+        self._base = None
+        self._snapshots = {}  # id(shared context) -> (context, shallow copy)
+        self._jobs = {}  # output path -> job
+        self.produced = set()  # absolute paths this build produced
+        self.known = {}  # absolute path -> (size, mtime_ns, digest) from the last build
+        self.file_info = {}  # the same, for this build
+        self.stats = {"written": 0, "unchanged": 0}
+
+    # --- recording --------------------------------------------------------------
+    def write_file(self, name, template, context, *args, **kwargs):
+        from pelican.plugins import signals
+
+        self._base = context
+        # Pelican sends content_written right after its (here: recorded)
+        # write; flush() sends it once the file is really there.
+        signals.content_written.send = _no_signal
+        try:
+            return super().write_file(name, _Recorder(self, template), context, *args, **kwargs)
+        finally:
+            del signals.content_written.send
+            self._base = None
+            self._pending = None
+
+    def _snapshot(self, base):
+        entry = self._snapshots.get(id(base))
+        if entry is None or entry[0] is not base:
+            entry = (base, dict(base))
+            self._snapshots[id(base)] = entry
+        return entry[1]
+
+    def _record(self, path, template, localcontext):
+        base = self._base
+        snap = self._snapshot(base)
+        diff, shared = {}, 0
+        for key, value in localcontext.items():
+            old = snap.get(key, _MISSING)
+            if old is _MISSING:
+                diff[key] = value
+            else:
+                shared += 1
+                if old is not value:
+                    diff[key] = value
+        gone = () if shared == len(snap) else tuple(k for k in snap if k not in localcontext)
+        self._jobs.pop(path, None)  # an override replaces the earlier job
+        self._jobs[path] = (template, base, snap, gone, diff)
+
+    def _open_w(self, filename, encoding, override=False):
+        # Pelican's override rules (Writer._open_w), without opening the file.
+        if filename in self._overridden_files:
+            if override:
+                raise FileOverwriteFailedError(
+                    f'Failed to overwrite "{filename}" a second time (was previously overwritten)'
+                )
+            logger.info('Skipping "%s", not overwriting', filename)
+            self._pending = None
+            return _NullFile()
+        if filename in self._written_files:
+            if override:
+                logger.info('Overwriting "%s"', filename)
+            else:
+                raise FileOverwriteFailedError(
+                    f'Failed to overwrite "{filename}" as Pelican has already '
+                    "written to it previously (set `override=True` if intended)"
+                )
+        if override:
+            self._overridden_files.add(filename)
+        self._written_files.add(filename)
+        self.produced.add(filename)
+        if self._pending is not None:  # a page from write_file
+            template, localcontext = self._pending
+            self._pending = None
+            self._record(filename, template, localcontext)
+            return _NullFile()
+        return _ChangedOnlyFile(self, filename)  # a feed
+
+    # --- rendering --------------------------------------------------------------
+    @staticmethod
+    def _context(job):
+        _template, _base, snap, gone, diff = job
+        ctx = snap.copy()
+        for key in gone:
+            del ctx[key]
+        ctx.update(diff)
+        return ctx
+
+    def _render(self, path, job) -> bool:
+        template, base = job[0], job[1]
+        ctx = self._context(job)
+        if ctx.get("localsiteurl"):  # as Writer.write_file does before rendering
+            base["localsiteurl"] = ctx["localsiteurl"]
+        return write_if_changed(path, template.render(ctx).encode("utf-8"), self.known.get(path))
+
+    def _render_range(self, bounds):
+        start, stop = bounds
+        items = self._flush_items
+        return [self._render(*items[i]) for i in range(start, stop)]
+
+    def flush(self):
+        """Render and write every recorded page, then send content_written."""
+        from pelican.plugins import signals
+
+        items = list(self._jobs.items())
+        self._jobs = {}
+        if not items:
+            return
+        self._flush_items = items
+        chunk = 64
+        ranges = [(i, min(i + chunk, len(items))) for i in range(0, len(items), chunk)]
+        if self.workers > 1 and len(items) > chunk:
+            global _FLUSHING
+            _FLUSHING = self
+            try:
+                with multiprocessing.get_context("fork").Pool(self.workers) as pool:
+                    results = pool.map(_render_range_in_worker, ranges, chunksize=1)
+            finally:
+                _FLUSHING = None
+        else:
+            results = [self._render_range(r) for r in ranges]
+        self._flush_items = None
+        outcomes = [outcome for part in results for outcome in part]
+        for (path, _job), (written, info) in zip(items, outcomes):
+            self.file_info[path] = info
+            self.stats["written" if written else "unchanged"] += 1
+        for path, job in items:
+            signals.content_written.send(path, context=self._context(job))
+
+
+def _no_signal(*_args, **_kwargs):
+    return []
+
+
+def _render_range_in_worker(bounds):
+    return _FLUSHING._render_range(bounds)
