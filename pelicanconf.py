@@ -131,7 +131,8 @@ RSS_FEED_SUMMARY_ONLY = False
 THEME = str(HERE / "theme")
 PLUGIN_PATHS = [str(HERE / "plugins")]
 # Explicit: with PLUGINS unset Pelican loads every installed namespace plugin.
-PLUGINS = ["vietnamese", "typography", "portal", "media", "related", "pelican.plugins.neighbors", "pelican.plugins.sitemap"]
+PLUGINS = ["vietnamese", "typography", "portal", "media", "pelican.plugins.neighbors", "pelican.plugins.sitemap"]
+PLUGINS += ["related"]  # "Các tin liên quan" (plugins/related; settings RELATED_* in its docstring)
 JINJA_ENVIRONMENT = {
     "trim_blocks": True,
     "lstrip_blocks": True,
