@@ -154,6 +154,10 @@ def test_rebuild_replaces_the_index_and_can_be_switched_off(tiny_content, tmp_pa
     assert not stale.exists()
     assert not (out / "pagefind.new").exists() and not (out / "pagefind.old").exists()
     assert len(fragments(out)) == 4  # dev build: the future article is published
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    build(empty, out, "pelicanconf.py")  # nothing published any more: no index, no failure
+    assert not (out / "pagefind").exists()
     off = tmp_path / "off"
     build(tiny_content, off, "pelicanconf.py", {"SEARCH_INDEX": False})
     assert not (off / "pagefind").exists()
