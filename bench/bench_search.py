@@ -137,7 +137,7 @@ def browse(output: Path):
             page = context.new_page()
             traffic = Traffic(page)
             page.goto(url + "/tim-kiem/")
-            expect(page.locator("[data-search-filters]")).to_be_visible()  # Pagefind loaded
+            expect(page.locator("[data-search-filters]")).to_be_visible(timeout=60_000)  # Pagefind loaded
             page.wait_for_load_state("networkidle")
             print(f"  query “{query}” on a fresh visit to /tim-kiem/:")
             opened = show("opening the search page", traffic.take())

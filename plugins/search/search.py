@@ -56,20 +56,23 @@ The results page itself is a direct template: ``"search"`` in
 ``DIRECT_TEMPLATES`` with ``SEARCH_URL``/``SEARCH_SAVE_AS`` (``tim-kiem/``).
 
 Why Pagefind: it is maintained, ships as a PyPI wheel (``pagefind[extended]``,
-no Node), splits the index so a query on 20,000 articles downloads a few
-hundred kilobytes, and folds diacritics. Its Python ``add_html_file`` call
-waits about 0.1 s per document (the wrapper polls its subprocess), so the
-documents are written to a temporary folder and indexed with one
-``add_directory`` call, Pagefind's own fast path.
+no Node), splits the index so a browser downloads only the chunks a query
+needs, and folds diacritics. The documents are written to a temporary folder
+and indexed by Pagefind's command line (``python -m pagefind``, same
+package), which exits once the bundle is written. Not its Python API: its
+``add_html_file`` waits about 0.1 s per document (the wrapper polls its
+subprocess), and leaving its context stops the subprocess while a large
+bundle is still being written (20,000 articles: an empty WebAssembly file).
 """
 
 from __future__ import annotations
 
-import asyncio
 import html
 import logging
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 import time
 import unicodedata
@@ -177,13 +180,12 @@ def collect(generators):
     _pending["seconds"] = time.perf_counter() - start
 
 
-async def _pagefind(site: Path, output: Path, language: str) -> int:
-    from pagefind.index import IndexConfig, PagefindIndex  # noqa: PLC0415
-
-    config = IndexConfig(force_language=language, output_path=str(output), write_playground=False)
-    async with PagefindIndex(config) as index:  # writes the bundle on exit
-        result = await index.add_directory(str(site))
-    return int(result["page_count"])
+def _pagefind(site: Path, output: Path, language: str) -> None:
+    cmd = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(output),
+           "--force-language", language, "--quiet"]
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise RuntimeError(f"search: pagefind failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
 
 
 def build_index(documents: dict, output_path: str, settings, spent: float = 0.0) -> dict:
@@ -198,13 +200,18 @@ def build_index(documents: dict, output_path: str, settings, spent: float = 0.0)
     target = Path(output_path) / settings.get("SEARCH_OUTPUT_DIR", "pagefind")
     staging = target.with_name(target.name + ".new")
     shutil.rmtree(staging, ignore_errors=True)
+    if not documents:  # Pagefind refuses an empty site; there is nothing to search
+        shutil.rmtree(target, ignore_errors=True)
+        logger.info("search: nothing published, no index")
+        return {"documents": 0, "bytes": 0, "seconds": time.perf_counter() - start}
     with tempfile.TemporaryDirectory(prefix="portal-search-") as tmp:
         site = Path(tmp)
         for save_as, document in documents.items():
             path = site / save_as
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(document, encoding="utf-8")
-        count = asyncio.run(_pagefind(site, staging.resolve(), language))
+        _pagefind(site, staging.resolve(), language)
+    count = sum(1 for _ in (staging / "fragment").glob("*.pf_fragment"))
     if count != len(documents):
         raise RuntimeError(f"search: Pagefind indexed {count} of {len(documents)} documents")
     for name in _UNUSED:

@@ -156,6 +156,10 @@ def test_rebuild_replaces_the_index_and_can_be_switched_off(tiny_content, tmp_pa
     # The future article has no `Status: scheduled`: the editorial checks keep
     # it out of listings (and so out of the index) even in the dev build.
     assert len(fragments(out)) == 3
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    build(empty, out, "pelicanconf.py")  # nothing published any more: no index, no failure
+    assert not (out / "pagefind").exists()
     off = tmp_path / "off"
     build(tiny_content, off, "pelicanconf.py", {"SEARCH_INDEX": False})
     assert not (off / "pagefind").exists()
