@@ -67,6 +67,7 @@ bundle is still being written (20,000 articles: an empty WebAssembly file).
 
 from __future__ import annotations
 
+import hashlib
 import html
 import logging
 import os
@@ -188,6 +189,19 @@ def _pagefind(site: Path, output: Path, language: str) -> None:
         raise RuntimeError(f"search: pagefind failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
 
 
+DIGEST_FILE = "portal-documents.sha256"
+
+
+def documents_digest(documents: dict, language: str) -> str:
+    """What the index is made from: the documents, the language, Pagefind's version."""
+    from importlib.metadata import version  # noqa: PLC0415
+
+    digest = hashlib.sha256(f"{language}\0{version('pagefind')}\0".encode())
+    for save_as in sorted(documents):
+        digest.update(save_as.encode("utf-8") + b"\0" + documents[save_as].encode("utf-8") + b"\0")
+    return digest.hexdigest()
+
+
 def build_index(documents: dict, output_path: str, settings, spent: float = 0.0) -> dict:
     """Index ``documents`` ({save_as: html}) into OUTPUT_PATH/SEARCH_OUTPUT_DIR.
 
@@ -204,6 +218,15 @@ def build_index(documents: dict, output_path: str, settings, spent: float = 0.0)
         shutil.rmtree(target, ignore_errors=True)
         logger.info("search: nothing published, no index")
         return {"documents": 0, "bytes": 0, "seconds": time.perf_counter() - start}
+    digest = documents_digest(documents, language)
+    stamp = target / DIGEST_FILE
+    if stamp.is_file() and stamp.read_text(encoding="ascii").strip() == digest:
+        # Same documents as the index already there: keep it untouched (no
+        # rewrite, mtimes kept, nothing new to upload). Pagefind's filter and
+        # meta files are not byte-stable from run to run, so re-indexing the
+        # same documents would otherwise change files on every build.
+        logger.info("search: documents unchanged, index kept (%d documents)", len(documents))
+        return {"documents": len(documents), "bytes": 0, "seconds": time.perf_counter() - start}
     with tempfile.TemporaryDirectory(prefix="portal-search-") as tmp:
         site = Path(tmp)
         for save_as, document in documents.items():
@@ -216,6 +239,7 @@ def build_index(documents: dict, output_path: str, settings, spent: float = 0.0)
         raise RuntimeError(f"search: Pagefind indexed {count} of {len(documents)} documents")
     for name in _UNUSED:
         (staging / name).unlink(missing_ok=True)
+    (staging / DIGEST_FILE).write_text(digest + "\n", encoding="ascii")
     old = target.with_name(target.name + ".old")
     shutil.rmtree(old, ignore_errors=True)
     if target.exists():

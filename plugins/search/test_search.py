@@ -146,11 +146,22 @@ def test_records_carry_meta_filters_and_only_the_article_text(tiny_content, tmp_
 
 
 def test_rebuild_replaces_the_index_and_can_be_switched_off(tiny_content, tmp_path):
+    import shutil
+
+    content = tmp_path / "content"
+    shutil.copytree(tiny_content, content)
     out = tmp_path / "out"
-    build(tiny_content, out, "pelicanconf.py")
+    build(content, out, "pelicanconf.py")
+    # Same documents: the index is kept as it is (no file rewritten).
+    stamps = {p: p.stat().st_mtime_ns for p in (out / "pagefind").rglob("*") if p.is_file()}
+    build(content, out, "pelicanconf.py")
+    assert {p: p.stat().st_mtime_ns for p in (out / "pagefind").rglob("*") if p.is_file()} == stamps
+    # Changed documents: a new index replaces the old one whole.
     stale = out / "pagefind" / "fragment" / "vi_stale.pf_fragment"
     stale.write_bytes(b"old")
-    build(tiny_content, out, "pelicanconf.py")
+    page = content / "pages" / "gioi-thieu.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nThêm một câu.\n", encoding="utf-8")
+    build(content, out, "pelicanconf.py")
     assert not stale.exists()
     assert not (out / "pagefind.new").exists() and not (out / "pagefind.old").exists()
     # The future article has no `Status: scheduled`: the editorial checks keep
@@ -161,7 +172,7 @@ def test_rebuild_replaces_the_index_and_can_be_switched_off(tiny_content, tmp_pa
     build(empty, out, "pelicanconf.py")  # nothing published any more: no index, no failure
     assert not (out / "pagefind").exists()
     off = tmp_path / "off"
-    build(tiny_content, off, "pelicanconf.py", {"SEARCH_INDEX": False})
+    build(content, off, "pelicanconf.py", {"SEARCH_INDEX": False})
     assert not (off / "pagefind").exists()
     assert (off / "tim-kiem" / "index.html").exists()
 
