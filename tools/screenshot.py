@@ -40,6 +40,7 @@ def main():
     p.add_argument("--full", action="store_true")
     p.add_argument("--print", dest="print_media", action="store_true")
     p.add_argument("--no-js", action="store_true")
+    p.add_argument("--wait", type=int, default=0, help="milliseconds to wait before the shot")
     p.add_argument("--font-step", type=int, default=None, help="reader font step (0-5)")
     a = p.parse_args()
     server = serve(a.outputdir)
@@ -56,6 +57,7 @@ def main():
             page.goto(base + path)
             if a.print_media:
                 page.emulate_media(media="print")
+            page.wait_for_timeout(a.wait)
             out = f"{a.prefix}-{i}.png"
             page.screenshot(path=out, full_page=a.full)
             sw = page.evaluate("document.documentElement.scrollWidth")
