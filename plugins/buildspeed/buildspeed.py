@@ -7,7 +7,7 @@ What it does, without other plugins needing to know about it:
   file is replaced (temp file + rename) only when its bytes changed.
 - **Reader cache** (``readcache.py``): what the Markdown reader returns
   (Markdown, and the typography plugin's typeset HTML, since it wraps the
-  reader) is stored in ``CACHE_PATH/buildspeed.sqlite`` keyed by the
+  reader) is stored in ``CACHE_PATH/buildspeed-<fingerprint>.sqlite`` keyed by the
   file's path and SHA-256 of its bytes, and files not in the cache are read
   in forked worker processes before the generators run.
 - **Stale outputs removed** instead of ``DELETE_OUTPUT_DIRECTORY``: a

@@ -32,7 +32,6 @@ import sqlite3
 import sys
 import time
 
-from pelican import signals
 from pelican.generators import ArticlesGenerator, PagesGenerator
 from pelican.readers import MarkdownReader
 from pelican.urlwrappers import URLWrapper
@@ -248,7 +247,3 @@ def finish(_pelican):
         store.finish()
     _stores.clear()
 
-
-def register():
-    signals.generator_init.connect(install)
-    signals.finalized.connect(finish)
