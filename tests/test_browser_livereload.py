@@ -50,7 +50,11 @@ def test_devserver_rebuilds_on_save_and_the_page_reloads(tmp_path, browser):
         page = browser.new_page()
         page.goto(url)
         assert page.locator("h1").inner_text() == "Bài xem trước"
-        first_stamp = (out / "dev-build-stamp.txt").read_text()
+        # The stamp is written when the build finishes, which may be just
+        # after the page itself is served.
+        stamp = out / "dev-build-stamp.txt"
+        assert wait_for(stamp.exists, timeout=30), "no build stamp"
+        first_stamp = stamp.read_text()
         time.sleep(1.5)  # let the page read the current stamp once
         article.write_text(article.read_text(encoding="utf-8").replace("Bài xem trước", "Bài đã sửa"),
                            encoding="utf-8")
