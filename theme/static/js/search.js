@@ -311,6 +311,16 @@
       status.textContent = "";
       return;
     }
+    // A broad query on a large site can take a while: say so if it does.
+    var busy = setTimeout(function () { if (mine === generation) status.textContent = "Đang tìm…"; }, 400);
+    try {
+      await findAndShow(query, filters, mine);
+    } finally {
+      clearTimeout(busy);
+    }
+  }
+
+  async function findAndShow(query, filters, mine) {
     var term = encodeQuery(query);
     var exact = [];
     if (hasDiacritics(query)) {
