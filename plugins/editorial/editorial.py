@@ -34,6 +34,10 @@ same name set to ``1``, which is how the Makefile sets them):
   reload the page when it changes. Ignored in strict (publish) builds, so
   neither the script nor the stamp can reach the live site.
 
+In builds that publish no drafts (``DRAFT_SAVE_AS`` empty, as in
+``publishconf.py``), static files used only by drafts or scheduled articles
+(their ``Image:`` or ``{static}`` links) are not copied to the output.
+
 Why a stamp file and not a livereload server: no extra dependency, no
 websocket, no third-party script on the page; Pelican's own dev server
 serves the file.
@@ -44,6 +48,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import re
 import time
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -199,6 +204,46 @@ def reconcile(generator):
         generator.drafts = order_content(drafts, order)
 
 
+_STATIC_REF = re.compile(r"""[{|]static[}|]/?([^"'\s)?#]+)""")
+
+
+def _static_refs(item) -> set[str]:
+    """Content-relative paths an article or page uses: its cover and {static} links."""
+    refs = set(_STATIC_REF.findall(getattr(item, "_content", "") or ""))
+    image = str(item.metadata.get("image", "") or "").strip()
+    for prefix in ("{static}", "|static|", "/"):
+        if image.startswith(prefix):
+            image = image[len(prefix):]
+    if image:
+        refs.add(image.lstrip("/"))
+    return {os.path.normpath(r) for r in refs}
+
+
+def withhold_unpublished_media(generator):
+    """In a build that publishes no drafts, copy no file only drafts use.
+
+    A photo added for an unfinished or scheduled article would otherwise be
+    copied to the live site with every other static file, and its name (or
+    the photo itself) would tell what is coming. Dev builds keep them, so
+    drafts preview with their photos.
+    """
+    if generator.settings.get("DRAFT_SAVE_AS"):
+        return
+    context = generator.context
+    unpublished = list(context.get("drafts", [])) + list(context.get("hidden_articles", []))
+    unpublished += list(context.get("draft_pages", [])) + list(context.get("hidden_pages", []))
+    published = list(context.get("articles", [])) + list(context.get("pages", []))
+    withheld = set().union(*map(_static_refs, unpublished)) if unpublished else set()
+    withheld -= set().union(*map(_static_refs, published)) if published else set()
+    if not withheld:
+        return
+    kept = [sf for sf in generator.staticfiles if os.path.normpath(sf.relative_source_path) not in withheld]
+    for sf in generator.staticfiles:
+        if sf not in kept:
+            logger.debug("editorial: %s is used only by unpublished content, not copied", sf.relative_source_path)
+    generator.staticfiles[:] = kept
+
+
 def write_stamp(pelican):
     settings = pelican.settings
     if settings.get("EDITORIAL_LIVERELOAD"):
@@ -214,4 +259,5 @@ def register():
     signals.readers_init.connect(guard_readers)
     signals.article_generator_context.connect(schedule)
     signals.article_generator_pretaxonomy.connect(reconcile)
+    signals.static_generator_finalized.connect(withhold_unpublished_media)
     signals.finalized.connect(write_stamp)
