@@ -69,6 +69,26 @@ def test_publish_switches_the_live_link_and_keeps_the_last_releases(tmp_path):
     assert listing[-1] == f"* {targets[-1].split('/')[1]}"
 
 
+def test_a_publish_rewrites_only_what_changed_and_never_the_live_release(tmp_path):
+    site = Site(tmp_path)
+    assert site.publish().returncode == 0
+    old = site.live.resolve()
+    old_files = tree_hash(old)
+    site.edit(1, "Câu mới trong bài một.")
+    assert site.publish().returncode == 0
+    new = site.live.resolve()
+    assert new != old
+    assert tree_hash(old) == old_files  # the previous release is byte for byte as it was
+    page = next(p for p in new.rglob("bai-so-1-ve-cong-tac-dan-van.html"))
+    assert "Câu mới trong bài một." in page.read_text(encoding="utf-8")
+    assert (old / page.relative_to(new)).stat().st_ino != page.stat().st_ino
+    # Files the edit did not touch are the very same files (hard links), not copies.
+    shared = [p for p in new.rglob("*") if p.is_file() and (old / p.relative_to(new)).is_file()
+              and (old / p.relative_to(new)).stat().st_ino == p.stat().st_ino]
+    assert len(shared) > 20
+    assert (new / "theme" / "css" / "portal.css").stat().st_ino == (old / "theme" / "css" / "portal.css").stat().st_ino
+
+
 def test_rollback_restores_the_previous_release(tmp_path):
     site = Site(tmp_path)
     assert site.publish().returncode == 0

@@ -13,7 +13,8 @@ Layout::
     public -> releases/20261124-101500   the live site: a symbolic link
 
 ``publish`` checks the content (the editorial checker; any problem stops
-it), builds with Pelican into ``releases/.building-<id>/`` with
+it), starts ``releases/.building-<id>/`` as hard links to the live release's
+files (see ``seed``), builds with Pelican into it with
 ``EDITORIAL_STRICT`` and ``--fatal errors``, renames the finished build to
 ``releases/<id>/`` and only then switches ``public``: a new symbolic link is
 made beside it and renamed over it (``rename(2)`` is atomic, so a reader sees
@@ -97,6 +98,31 @@ def current_release(live: Path, releases: Path) -> Path | None:
     return target if target.parent == releases.resolve() else None
 
 
+# Output files that a plugin rewrites in place (open(..., "w")) rather than by
+# writing a new file and renaming it: never share them with the live release.
+IN_PLACE_OUTPUTS = ("sitemap.xml",)
+
+
+def seed(previous: Path | None, building: Path) -> None:
+    """Start the new release as hard links to the live one's files.
+
+    The build then writes only the files whose bytes changed (the buildspeed
+    plugin writes a new file and renames it over the link; unchanged files are
+    left alone), so a publish costs what changed, and the live release's files
+    are never modified: a link is replaced, not written through. Where hard
+    links are not possible (another file system), the build starts empty.
+    """
+    if previous is None or not previous.is_dir():
+        return
+    try:
+        shutil.copytree(previous, building, symlinks=True, copy_function=os.link)
+    except OSError:
+        shutil.rmtree(building, ignore_errors=True)
+        return
+    for name in IN_PLACE_OUTPUTS:
+        (building / name).unlink(missing_ok=True)
+
+
 def new_release_id(releases: Path, tz: str, when: dt.datetime | None = None) -> str:
     base = (when or dt.datetime.now(ZoneInfo(tz))).strftime("%Y%m%d-%H%M%S")
     name, n = base, 1
@@ -171,6 +197,7 @@ def publish(args) -> int:
                                "Trang đang chạy không thay đổi. Sửa lỗi, chạy «make check», rồi xuất bản lại.")
         release_id = new_release_id(releases, args.timezone)
         building = releases / f".building-{release_id}"
+        seed(current_release(live, releases), building)
         cmd = [sys.executable, "-m", "pelican", str(content), "-o", str(building), "-s", str(conf),
                "--fatal", "errors", *args.pelican]
         say(f"Đang dựng bản {release_id} …")
