@@ -62,6 +62,7 @@ help:
 	@echo '   make serve [PORT=8000]   build, then serve the site at http://localhost:8000'
 	@echo '   make devserver [PORT=8000] serve, regenerate and reload the browser page'
 	@echo '   make test                install what the tests need, run every test'
+	@echo '   make bench               build 1,000 articles with ours and stock Pelican, print the ratio'
 	@echo '   make bench               1,000-article build: ours vs stock Pelican'
 	@echo ''
 	@echo 'Set DEBUG=1 for debug output, RELATIVE=1 for relative URLs.'
@@ -85,27 +86,26 @@ $(STAMP): requirements.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	@touch $@
 
-# Debian's rsync for make upload and its tests, installed via apt as root when missing.
-rsync-tool:
-	@if ! command -v rsync >/dev/null; then \
+# $(call apt-ensure,TEST,PACKAGE,HINT): when the shell TEST fails, install the
+# Debian PACKAGE with apt as root, or stop with HINT for a non-root user.
+define apt-ensure
+	@if ! $(1); then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "Installing rsync (Debian) ..."; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq rsync >/dev/null; \
+	    echo "Installing $(2) (Debian) ..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(2) >/dev/null; \
 	  else \
-	    echo "make upload needs rsync: run 'sudo apt-get install rsync'"; exit 1; \
+	    echo "$(3)"; exit 1; \
 	  fi; \
 	fi
+endef
 
-# Debian's chromium for the browser tests, installed via apt as root when missing.
+# Debian's rsync for make upload and its tests.
+rsync-tool:
+	$(call apt-ensure,command -v rsync >/dev/null,rsync,make upload needs rsync: run 'sudo apt-get install rsync')
+
+# Debian's chromium for the browser tests.
 browser: venv
-	@if [ ! -x $(CHROMIUM) ]; then \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "Installing chromium (Debian) for the browser tests ..."; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  else \
-	    echo "Browser tests need $(CHROMIUM): run 'sudo apt-get install chromium'"; exit 1; \
-	  fi; \
-	fi
+	$(call apt-ensure,[ -x $(CHROMIUM) ],chromium,Browser tests need $(CHROMIUM): run 'sudo apt-get install chromium')
 
 # --- Site -------------------------------------------------------------------------
 html: venv
