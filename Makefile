@@ -62,7 +62,6 @@ help:
 	@echo '   make serve [PORT=8000]   build, then serve the site at http://localhost:8000'
 	@echo '   make devserver [PORT=8000] serve, regenerate and reload the browser page'
 	@echo '   make test                install what the tests need, run every test'
-	@echo '   make bench               build 1,000 articles with ours and stock Pelican, print the ratio'
 	@echo '   make bench               1,000-article build: ours vs stock Pelican'
 	@echo ''
 	@echo 'Set DEBUG=1 for debug output, RELATIVE=1 for relative URLs.'
