@@ -58,9 +58,10 @@ def test_newest_fill_in_when_nothing_is_featured(tmp_path):
 def test_untrusted_title_is_escaped_in_html_and_feeds(tmp_path):
     import feedparser
 
-    out = make(tmp_path, [('<script>alert(1)</script> "Tin" & tức', "2024-01-01", "Dân vận khéo", "Tags: <b>x</b>")])
+    out = make(tmp_path, [('<script>alert(1)</script> "Tin" & tức', "2024-01-01", "Dân vận khéo",
+                          "Tags: <b>x</b>\nSummary: <script>alert(2)</script> tóm tắt")])
     html = "".join(p.read_text(encoding="utf-8") for p in out.rglob("*.html"))
-    assert "<script>alert(1)" not in html
+    assert "<script>alert(1)" not in html and "<script>alert(2)" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<b>x</b>" not in html
     feed = feedparser.parse((out / "feeds" / "all.atom.xml").read_bytes())
