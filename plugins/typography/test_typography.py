@@ -27,3 +27,17 @@ def test_acronyms_treated_alike_in_bodies():
 def test_code_is_left_alone():
     html = typeset_html('<pre><code>x = "a" -- b</code></pre>', ["pre", "code"])
     assert '"a" -- b' in html
+
+
+def test_content_from_other_readers_is_typeset_too(tmp_path):
+    """Only Markdown readers are wrapped; an HTML article is typeset at init."""
+    from tests.sitebuild import build, soup, write
+
+    write(tmp_path / "c" / "a.html",
+          '<html><head><title>Bài "HTML"</title><meta name="date" content="2024-01-01">'
+          '<meta name="category" content="Dân vận khéo"></head>'
+          '<body><p>Nội dung "trích dẫn" ở đây.</p></body></html>\n')
+    build(tmp_path / "c", tmp_path / "o", "pelicanconf.py")
+    page = soup(tmp_path / "o" / "dan-van-kheo" / "bai-html.html")
+    assert page.h1.get_text() == "Bài “HTML”"
+    assert "“trích dẫn”" in page.select_one(".article__body").get_text()

@@ -96,14 +96,10 @@ def process(instance):
     instance._title_typeset = True
     if getattr(instance, "_typeset", False):
         return  # the reader did the rest
-    if instance.metadata.get("imagecaption"):
-        instance.metadata["imagecaption"] = plain_title(instance.metadata["imagecaption"])
-    if settings.get("PORTAL_TYPOGRIFY", True):
-        ignore = settings.get("TYPOGRIFY_IGNORE_TAGS", [])
-        if instance._content:
-            instance._content = typeset_html(instance._content, ignore)
-        if instance.metadata.get("summary"):
-            instance._summary = typeset_html(instance.metadata["summary"], ignore)
+    # Content that did not come through a wrapped Markdown reader.
+    instance._content = typeset_metadata(instance.metadata, instance._content, settings)
+    if instance.metadata.get("summary"):
+        instance._summary = instance.metadata["summary"]
     instance._typeset = True
 
 
