@@ -110,7 +110,7 @@ def test_unchanged_rebuild_writes_nothing_and_removed_article_disappears(corpus,
     assert (out / "tai-lieu-tai-len.pdf").exists()  # never produced by a build: kept
     # The reader cache holds one row per current Markdown file: the edited
     # article's old version and the removed article were pruned.
-    (db,) = cache.glob("buildspeed-*.sqlite")
+    (db,) = (p for p in cache.glob("buildspeed-*.sqlite") if "-pages-" not in p.name)
     with sqlite3.connect(db) as conn:
         (rows,) = conn.execute("SELECT count(*) FROM entries").fetchone()
     assert rows == len(list(content.rglob("*.md")))
@@ -137,3 +137,66 @@ def test_period_archives_match_pelicans():
     theirs = ArticlesGenerator._build_period_archives(None, sorted_articles, articles, settings)
     assert dict(ours) == dict(theirs)
     assert len(ours["month"]) > 50
+
+
+SKIPPED = re.compile(r"buildspeed: (\d+) files written, (\d+) unchanged \((\d+) of them not rendered")
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_render_skip_gives_the_bytes_of_a_full_render(tmp_path):
+    """Pages not rendered because their recorded inputs are unchanged: after
+    each kind of change the output is exactly what a build that renders
+    every page gives, and an unchanged rebuild renders no page at all."""
+    content = generate(tmp_path / "content", 40, seed=11)
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    fresh_cache = tmp_path / "fresh-cache"
+    articles = sorted(p for p in content.rglob("*.md") if "pages" not in p.parts)
+
+    def rebuild(extra=None):
+        proc = build(content, out, settings={"CACHE_PATH": str(cache), **(extra or {})}, args=("-v",))
+        written, unchanged, skipped = map(int, SKIPPED.search(proc.stdout + proc.stderr).groups())
+        fresh = tmp_path / "fresh"
+        import shutil
+
+        shutil.rmtree(fresh, ignore_errors=True)
+        build(content, fresh, settings={"CACHE_PATH": str(fresh_cache), "BUILDSPEED_RENDER_SKIP": False,
+                                        **(extra or {})})
+        a, b = files(out), files(fresh)
+        assert sorted(a) == sorted(b)
+        assert [k for k in a if a[k] != b[k]] == []
+        return written, skipped
+
+    rebuild()
+    pages = [k for k in files(out) if k.endswith(".html")]
+    written, skipped = rebuild()
+    assert (written, skipped) == (0, len(pages))  # nothing changed: nothing rendered
+
+    # A title: its page moves, and every listing, neighbour and related list showing it changes.
+    _edit(articles[3], "Title: ", "Title: Tin sửa tiêu đề: ")
+    written, skipped = rebuild()
+    assert 0 < written and skipped > len(pages) // 2
+    # Only the text: the article's page (and whatever prints its text).
+    _edit(articles[10], "\n\n", "\n\nMột đoạn mới thêm vào giữa bài.\n\n")
+    assert rebuild()[0] >= 1
+    # Tags and summary.
+    _edit(articles[12], "Tags: ", "Tags: Từ khóa mới, ")
+    _edit(articles[12], "Summary: ", "Summary: Tóm tắt sửa. ")
+    rebuild()
+    # A new article, and a removed one.
+    (articles[0].parent / "bai-moi-trong-kiem-thu.md").write_text(
+        "Title: Bài mới trong kiểm thử bỏ qua dựng trang\nDate: 2026-11-20 08:00\n"
+        "Category: Tin hoạt động\nTags: chuyển đổi số\nAuthors: Thanh Hà\n\nNội dung bài mới.\n",
+        encoding="utf-8")
+    articles[20].unlink()
+    rebuild()
+    # A page.
+    _edit(content / "pages" / "lien-he.md", "Địa chỉ", "Địa chỉ mới")
+    rebuild()
+    # A setting every page prints: a new fingerprint, every page rendered.
+    written, skipped = rebuild({"SITESUBTITLE": "Tiêu đề phụ khác"})
+    assert skipped == 0 and written >= len(pages)

@@ -43,6 +43,8 @@ import os
 
 from pelican.writers import FileOverwriteFailedError, Writer
 
+from . import renderskip
+
 logger = logging.getLogger(__name__)
 
 _MISSING = object()
@@ -129,7 +131,9 @@ class FastWriter(Writer):
         self.produced = set()  # absolute paths this build produced
         self.known = {}  # absolute path -> (size, mtime_ns, digest) from the last build
         self.file_info = {}  # the same, for this build
-        self.stats = {"written": 0, "unchanged": 0}
+        self.stats = {"written": 0, "unchanged": 0, "skipped": 0}
+        self._skip = None  # (Checker, Keys) while flushing with render skip
+        self._prefix = os.path.join(self.output_path, "")
 
     # --- recording --------------------------------------------------------------
     def write_file(self, name, template, context, *args, **kwargs):
@@ -208,17 +212,46 @@ class FastWriter(Writer):
         ctx.update(diff)
         return ctx
 
-    def _render(self, path, job) -> bool:
+    def _render(self, path, job):
+        """Render one page (or find it unchanged); returns (written, info, reads)."""
         template, base = job[0], job[1]
         ctx = self._context(job)
         if ctx.get("localsiteurl"):  # as Writer.write_file does before rendering
             base["localsiteurl"] = ctx["localsiteurl"]
-        return write_if_changed(path, template.render(ctx).encode("utf-8"), self.known.get(path))
+        known = self.known.get(path)
+        skip = self._skip
+        if skip is None:
+            return (*write_if_changed(path, template.render(ctx).encode("utf-8"), known), None)
+        checker, keys = skip
+        rel = self._rel(path)
+        if known is not None and checker.rows.get(rel) is not None and _on_disk(path, known) \
+                and checker.unchanged(rel, ctx, template.environment, keys):
+            return False, tuple(known), _SKIPPED
+        output, reads = renderskip.render_recorded(template, ctx, keys)
+        return (*write_if_changed(path, output.encode("utf-8"), known), reads)
 
     def _render_range(self, bounds):
         start, stop = bounds
         items = self._flush_items
         return [self._render(*items[i]) for i in range(start, stop)]
+
+    def _rel(self, path: str) -> str:
+        """Output path relative to the output folder (os.path.relpath is slow)."""
+        prefix = self._prefix
+        return path[len(prefix):] if path.startswith(prefix) else os.path.relpath(path, self.output_path)
+
+    def _start_skipping(self, items):
+        """Set up render skipping (renderskip.py) for this flush; returns the store."""
+        self._skip = None
+        if not self.settings.get("BUILDSPEED_RENDER_SKIP", True):
+            return None
+        envs = {id(job[0].environment): job[0].environment for _, job in items}
+        fp = renderskip.fingerprint(self.settings, envs.values())
+        store = renderskip.PageStore(self.settings.get("CACHE_PATH", "cache"), fp)
+        rows = store.load() if self.known else {}
+        self._skip = (renderskip.Checker(renderskip.Registry(items[0][1][1]), rows),
+                      renderskip.Keys({}))
+        return store
 
     def flush(self):
         """Render and write every recorded page, then send content_written."""
@@ -229,6 +262,7 @@ class FastWriter(Writer):
         if not items:
             return
         self._flush_items = items
+        store = self._start_skipping(items)
         chunk = 64
         ranges = [(i, min(i + chunk, len(items))) for i in range(0, len(items), chunk)]
         if self.workers > 1 and len(items) > chunk:
@@ -242,12 +276,32 @@ class FastWriter(Writer):
         else:
             results = [self._render_range(r) for r in ranges]
         self._flush_items = None
+        self._skip = None
         outcomes = [outcome for part in results for outcome in part]
-        for (path, _job), (written, info) in zip(items, outcomes):
+        rows = {}
+        for (path, _job), (written, info, reads) in zip(items, outcomes):
             self.file_info[path] = info
             self.stats["written" if written else "unchanged"] += 1
+            if reads == _SKIPPED:
+                self.stats["skipped"] += 1
+            else:
+                rows[self._rel(path)] = reads
+        if store is not None:
+            store.save(rows, keep={self._rel(p) for p, _ in items})
         for path, job in items:
             signals.content_written.send(path, context=self._context(job))
+
+
+_SKIPPED = "skipped"
+
+
+def _on_disk(path, known) -> bool:
+    """The file is still the one the last build wrote (size and mtime)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return False
+    return (st.st_size, st.st_mtime_ns) == tuple(known[:2])
 
 
 def _no_signal(*_args, **_kwargs):
