@@ -109,7 +109,13 @@ PAGINATION_PATTERNS = (
     (1, "{url}", "{save_as}"),
     (2, "{base_name}/trang-{number}/", "{base_name}/trang-{number}/index.html"),
 )
-DIRECT_TEMPLATES = ["index", "categories", "tags", "authors", "archives", "404", "search"]
+DIRECT_TEMPLATES = ["index", "categories", "tags", "authors", "archives", "404", "search", "sidebar"]
+# "Tin mới đăng" and "Chuyên mục" (they change with every article), rendered
+# once into a page of their own that every other page shows in an iframe
+# (sidebar.html, partials/sidebar_frame.html); empty SIDEBAR_SAVE_AS prints
+# them on every page instead.
+SIDEBAR_URL = "ben-le/"
+SIDEBAR_SAVE_AS = "ben-le/index.html"
 # The search results page (search.html; the index is built by plugins/search).
 SEARCH_URL = "tim-kiem/"
 SEARCH_SAVE_AS = "tim-kiem/index.html"
@@ -174,6 +180,7 @@ SHARE_LINKS = (
 
 SITEMAP = {
     "format": "xml",
+    "exclude": ["^ben-le/"],  # the shared sidebar page (SIDEBAR_URL): noindex
     "priorities": {"articles": 0.7, "indexes": 0.5, "pages": 0.4},
     "changefreqs": {"articles": "monthly", "indexes": "daily", "pages": "monthly"},
 }

@@ -280,3 +280,33 @@ def test_share_links_carry_the_article_url(site):
     # Controls needing JavaScript are hidden in the HTML.
     assert page.select_one("[data-font-size]").has_attr("hidden")
     assert page.select_one("[data-print]").has_attr("hidden")
+
+
+def test_sidebar_news_is_one_shared_page(site):
+    """"Tin mới đăng" and "Chuyên mục" live in ben-le/, shown in an iframe on
+    every page but the home page; "Liên kết website" stays in each page."""
+    shared = soup(site / "ben-le" / "index.html")
+    assert shared.html["lang"] == "vi"
+    assert shared.title.get_text() == "Tin mới đăng và chuyên mục – Ban Dân vận Tỉnh ủy Sông Lam"
+    assert shared.find("meta", attrs={"name": "robots"})["content"] == "noindex"
+    assert shared.find("base")["target"] == "_top"
+    assert shared.find("link", rel="stylesheet")["href"].endswith("/theme/css/portal.css")
+    newest = sorted(DOCS, key=lambda d: d.date, reverse=True)[:8]
+    latest = [a["href"].rsplit("/", 1)[-1] for a in shared.select("#tin-moi-dang + ul a")]
+    assert latest == [f"{d.slug}.html" for d in newest]
+    counts = [li.get_text(" ", strip=True) for li in shared.select(".widget--categories li")]
+    assert "Dân vận khéo (5)" in counts
+    assert "ben-le" not in (site / "sitemap.xml").read_text(encoding="utf-8")
+
+    for path in (article_path(site, DOCS[0]), site / "dan-van-kheo" / "index.html", site / "tac-gia" / "index.html",
+                 site / "gioi-thieu.html", site / "404.html"):
+        page = soup(path)
+        frame = page.select_one(".sidebar iframe")
+        assert frame["src"] == "https://danvan.songlam.example/ben-le/", path
+        assert frame["title"] == "Tin mới đăng và chuyên mục"
+        assert page.select_one("#tin-moi-dang") is None
+        assert page.select_one("#lien-ket-website").get_text() == "Liên kết website"
+    home = soup(site / "index.html")  # changes with every article anyway: inline
+    assert home.select_one(".sidebar iframe") is None
+    assert home.select_one(".sidebar #tin-moi-dang") and home.select_one(".sidebar #chuyen-muc-ben-le")
+
