@@ -260,9 +260,11 @@ def test_reading_time_prev_next_and_other_news(site):
     older = page.select_one(".prev-next__older a")["href"]
     assert newer.endswith(f"/{newest_first[0].slug}.html")
     assert older.endswith(f"/{newest_first[2].slug}.html")
+    # "Các tin đã đưa": the earlier articles of the section, newest first.
+    assert page.select_one(".other-news h2").get_text() == "Các tin đã đưa"
     others = [a["href"].rsplit("/", 1)[-1] for a in page.select(".other-news a")]
-    assert f"{middle.slug}.html" not in others
-    assert others[0] == f"{newest_first[0].slug}.html"
+    assert others == [f"{d.slug}.html" for d in newest_first[2:8]]
+    assert soup(article_path(site, newest_first[-1])).select_one(".other-news") is None
 
 
 def test_share_links_carry_the_article_url(site):
