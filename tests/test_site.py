@@ -312,3 +312,23 @@ def test_sidebar_news_is_one_shared_page(site):
     assert home.select_one(".sidebar iframe") is None
     assert home.select_one(".sidebar #tin-moi-dang") and home.select_one(".sidebar #chuyen-muc-ben-le")
 
+
+def test_listings_are_numbered_from_the_oldest(site):
+    """26 articles, 12 a page: the home page's list holds the newest 14 and
+    trang-1 the oldest 12 (stable_pagination plugin); no "page k of N"."""
+    oldest_first = sorted(DOCS, key=lambda d: d.date)
+    assert not (site / "trang-2").exists()
+    page = soup(site / "trang-1" / "index.html")
+    listed = [a["href"].rsplit("/", 1)[-1] for a in page.select(".card__title a")]
+    assert listed == [f"{d.slug}.html" for d in reversed(oldest_first[:12])]
+    assert page.title.get_text() == "Tất cả tin bài – Trang 1 – Cổng thông tin điện tử Ban Dân vận Tỉnh ủy Sông Lam"
+    first, last = oldest_first[0].date, oldest_first[11].date
+    assert page.select_one(".listing-range").get_text() == f"Tin từ {first:%d/%m/%Y} đến {last:%d/%m/%Y}"
+    newer = page.select_one(".pagination a[rel=prev]")
+    assert newer.get_text() == "‹ Mới hơn" and newer["href"] == "https://danvan.songlam.example/"
+    assert page.select_one(".pagination a[rel=next]") is None
+    assert page.select_one(".pagination [aria-current=page]").get_text() == "Trang 1"
+    home = soup(site / "index.html")
+    assert home.select_one("p.more a[href$='/trang-1/']").get_text() == "Xem tất cả tin bài"
+    for path in site.rglob("*.html"):
+        assert not re.search(r"Trang \d+\s*/\s*\d+", path.read_text(encoding="utf-8")), path
