@@ -105,11 +105,22 @@ YEAR_ARCHIVE_URL = "luu-tru/{date:%Y}/"
 YEAR_ARCHIVE_SAVE_AS = "luu-tru/{date:%Y}/index.html"
 MONTH_ARCHIVE_URL = "luu-tru/{date:%Y}/{date:%m}/"
 MONTH_ARCHIVE_SAVE_AS = "luu-tru/{date:%Y}/{date:%m}/index.html"
+# Listing pages: the first holds the newest articles; the others are numbered
+# from the oldest (plugins/stable_pagination), so `trang-3/` keeps the same
+# articles forever and one new article rewrites only the first page.
+STABLE_PAGINATION = True
 PAGINATION_PATTERNS = (
     (1, "{url}", "{save_as}"),
     (2, "{base_name}/trang-{number}/", "{base_name}/trang-{number}/index.html"),
 )
-DIRECT_TEMPLATES = ["index", "categories", "tags", "authors", "archives", "404", "search"]
+INDEX_URL = ""  # the home page's first page is the site root, not index.html
+DIRECT_TEMPLATES = ["index", "categories", "tags", "authors", "archives", "404", "search", "sidebar"]
+# "Tin mới đăng" and "Chuyên mục" (they change with every article), rendered
+# once into a page of their own that every other page shows in an iframe
+# (sidebar.html, partials/sidebar_frame.html); empty SIDEBAR_SAVE_AS prints
+# them on every page instead.
+SIDEBAR_URL = "ben-le/"
+SIDEBAR_SAVE_AS = "ben-le/index.html"
 # The search results page (search.html; the index is built by plugins/search).
 SEARCH_URL = "tim-kiem/"
 SEARCH_SAVE_AS = "tim-kiem/index.html"
@@ -139,6 +150,7 @@ PLUGINS = [
     "vietnamese",
     "typography",
     "portal",
+    "stable_pagination",  # listings numbered from the oldest (see its docstring)
     "media",
     "related",
     "search",
@@ -174,6 +186,7 @@ SHARE_LINKS = (
 
 SITEMAP = {
     "format": "xml",
+    "exclude": ["^ben-le/"],  # the shared sidebar page (SIDEBAR_URL): noindex
     "priorities": {"articles": 0.7, "indexes": 0.5, "pages": 0.4},
     "changefreqs": {"articles": "monthly", "indexes": "daily", "pages": "monthly"},
 }

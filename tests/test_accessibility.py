@@ -13,7 +13,8 @@ pytestmark = pytest.mark.browser
 DOC = next(d for d in published() if d.meta.get("image"))
 PAGES = {
     "home": "/",
-    "home-page-2": "/trang-2/",
+    "home-oldest-page": "/trang-1/",  # listings are numbered from the oldest
+    "sidebar-page": "/ben-le/",  # the shared "Tin mới đăng" page in the sidebar iframe
     "article": f"/{slugify(DOC.meta['category'])}/{DOC.slug}.html",
     "category": f"/{slugify(DOC.meta['category'])}/",
     "tag": f"/tu-khoa/{slugify(DOC.meta['tags'].split(',')[0])}/",

@@ -260,9 +260,11 @@ def test_reading_time_prev_next_and_other_news(site):
     older = page.select_one(".prev-next__older a")["href"]
     assert newer.endswith(f"/{newest_first[0].slug}.html")
     assert older.endswith(f"/{newest_first[2].slug}.html")
+    # "Các tin đã đưa": the earlier articles of the section, newest first.
+    assert page.select_one(".other-news h2").get_text() == "Các tin đã đưa"
     others = [a["href"].rsplit("/", 1)[-1] for a in page.select(".other-news a")]
-    assert f"{middle.slug}.html" not in others
-    assert others[0] == f"{newest_first[0].slug}.html"
+    assert others == [f"{d.slug}.html" for d in newest_first[2:8]]
+    assert soup(article_path(site, newest_first[-1])).select_one(".other-news") is None
 
 
 def test_share_links_carry_the_article_url(site):
@@ -280,3 +282,53 @@ def test_share_links_carry_the_article_url(site):
     # Controls needing JavaScript are hidden in the HTML.
     assert page.select_one("[data-font-size]").has_attr("hidden")
     assert page.select_one("[data-print]").has_attr("hidden")
+
+
+def test_sidebar_news_is_one_shared_page(site):
+    """"Tin mới đăng" and "Chuyên mục" live in ben-le/, shown in an iframe on
+    every page but the home page; "Liên kết website" stays in each page."""
+    shared = soup(site / "ben-le" / "index.html")
+    assert shared.html["lang"] == "vi"
+    assert shared.title.get_text() == "Tin mới đăng và chuyên mục – Ban Dân vận Tỉnh ủy Sông Lam"
+    assert shared.find("meta", attrs={"name": "robots"})["content"] == "noindex"
+    assert shared.find("base")["target"] == "_top"
+    assert shared.find("link", rel="stylesheet")["href"].endswith("/theme/css/portal.css")
+    newest = sorted(DOCS, key=lambda d: d.date, reverse=True)[:8]
+    latest = [a["href"].rsplit("/", 1)[-1] for a in shared.select("#tin-moi-dang + ul a")]
+    assert latest == [f"{d.slug}.html" for d in newest]
+    counts = [li.get_text(" ", strip=True) for li in shared.select(".widget--categories li")]
+    assert "Dân vận khéo (5)" in counts
+    assert "ben-le" not in (site / "sitemap.xml").read_text(encoding="utf-8")
+
+    for path in (article_path(site, DOCS[0]), site / "dan-van-kheo" / "index.html", site / "tac-gia" / "index.html",
+                 site / "gioi-thieu.html", site / "404.html"):
+        page = soup(path)
+        frame = page.select_one(".sidebar iframe")
+        assert frame["src"] == "https://danvan.songlam.example/ben-le/", path
+        assert frame["title"] == "Tin mới đăng và chuyên mục"
+        assert page.select_one("#tin-moi-dang") is None
+        assert page.select_one("#lien-ket-website").get_text() == "Liên kết website"
+    home = soup(site / "index.html")  # changes with every article anyway: inline
+    assert home.select_one(".sidebar iframe") is None
+    assert home.select_one(".sidebar #tin-moi-dang") and home.select_one(".sidebar #chuyen-muc-ben-le")
+
+
+def test_listings_are_numbered_from_the_oldest(site):
+    """26 articles, 12 a page: the home page's list holds the newest 14 and
+    trang-1 the oldest 12 (stable_pagination plugin); no "page k of N"."""
+    oldest_first = sorted(DOCS, key=lambda d: d.date)
+    assert not (site / "trang-2").exists()
+    page = soup(site / "trang-1" / "index.html")
+    listed = [a["href"].rsplit("/", 1)[-1] for a in page.select(".card__title a")]
+    assert listed == [f"{d.slug}.html" for d in reversed(oldest_first[:12])]
+    assert page.title.get_text() == "Tất cả tin bài – Trang 1 – Cổng thông tin điện tử Ban Dân vận Tỉnh ủy Sông Lam"
+    first, last = oldest_first[0].date, oldest_first[11].date
+    assert page.select_one(".listing-range").get_text() == f"Tin từ {first:%d/%m/%Y} đến {last:%d/%m/%Y}"
+    newer = page.select_one(".pagination a[rel=prev]")
+    assert newer.get_text() == "‹ Mới hơn" and newer["href"] == "https://danvan.songlam.example/"
+    assert page.select_one(".pagination a[rel=next]") is None
+    assert page.select_one(".pagination [aria-current=page]").get_text() == "Trang 1"
+    home = soup(site / "index.html")
+    assert home.select_one("p.more a[href$='/trang-1/']").get_text() == "Xem tất cả tin bài"
+    for path in site.rglob("*.html"):
+        assert not re.search(r"Trang \d+\s*/\s*\d+", path.read_text(encoding="utf-8")), path

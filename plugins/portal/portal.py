@@ -19,8 +19,10 @@ And to each article and page:
 
 - ``is_featured`` (bool);
 - ``json_ld`` (articles only): schema.org ``NewsArticle`` data;
-- ``other_news`` (articles only): the newest other articles of the same
-  category, for "Các tin khác" (``PORTAL_OTHER_NEWS_COUNT``, default 6);
+- ``other_news`` (articles only): the articles of the same category
+  published before this one, newest first, for "Các tin đã đưa"
+  (``PORTAL_OTHER_NEWS_COUNT``, default 6); empty for the oldest. Earlier
+  articles only, so that a new article changes no other article's list;
 - ``cover``: ``{"url", "caption", "alt"}`` or ``None``, from ``Image`` (a path
   inside the content folder, e.g. ``images/le-ra-quan.jpg``) and
   ``ImageCaption``;
@@ -112,9 +114,8 @@ def build_context(generator):
     other_count = settings.get("PORTAL_OTHER_NEWS_COUNT", 6)
     for _category, items in categories:
         items.sort(key=lambda a: a.date, reverse=True)
-        head = items[: other_count + 1]
-        for article in items:
-            article.other_news = [a for a in head if a is not article][:other_count]
+        for i, article in enumerate(items):
+            article.other_news = items[i + 1 : i + 1 + other_count]
 
     featured_count = settings.get("PORTAL_FEATURED_COUNT", 5)
     featured = [a for a in articles if a.is_featured][:featured_count]

@@ -39,9 +39,13 @@ def test_featured_sections_other_news_and_cover(tmp_path):
     latest = [a.get_text() for a in home.select("#tin-moi-dang + ul a")]
     assert latest == ["Bài bốn", "Bài ba", "Bài hai", "Bài một"]
 
+    # "Các tin đã đưa": same category, published before it, newest first.
+    others = [a.get_text() for a in soup(out / "dan-van-kheo" / "bai-bon.html").select(".other-news a")]
+    assert others == ["Bài hai", "Bài một"]
     article = soup(out / "dan-van-kheo" / "bai-hai.html")
-    others = [a.get_text() for a in article.select(".other-news a")]
-    assert others == ["Bài bốn", "Bài một"]  # same category, newest first, not itself
+    assert article.select_one("#cac-tin-da-dua").get_text() == "Các tin đã đưa"
+    assert [a.get_text() for a in article.select(".other-news a")] == ["Bài một"]
+    assert soup(out / "dan-van-kheo" / "bai-mot.html").select_one(".other-news") is None  # the oldest
 
     cover = soup(out / "tin-hoat-dong" / "bai-ba.html").select_one("figure.cover")
     assert cover.img["src"].endswith("/images/x.jpg")

@@ -1,4 +1,5 @@
-/* Reading tools: font size (A- A A+), print, back, share, copy link.
+/* Reading tools: font size (A- A A+), print, back, share, copy link; the
+   shared sidebar widgets put inline.
    Progressive enhancement: every control that needs JavaScript is `hidden`
    in the HTML and only shown here. No third-party code. */
 (function () {
@@ -88,7 +89,47 @@
     }
   }
 
+  /* "Tin mới đăng" and "Chuyên mục" come from one shared page shown in an
+     iframe (partials/sidebar_frame.html). Fetch that page (same site only)
+     and put its widgets in place of the iframe, so they take the page's font
+     size and layout. Its links are made absolute against the shared page's
+     address (they are relative to it in development builds). Nothing is
+     parsed as HTML in this page: the fetched document is parsed apart
+     (DOMParser runs no script) and only its widget sections are imported. On
+     any failure the iframe stays. */
+  function inlineSidebar(frame) {
+    var source;
+    try { source = new URL(frame.getAttribute("src"), location.href); } catch (e) { return; }
+    if (source.origin !== location.origin || !window.fetch || !window.DOMParser) return;
+    fetch(source.href, { credentials: "same-origin" }).then(function (response) {
+      if (!response.ok) throw new Error(String(response.status));
+      return response.text();
+    }).then(function (text) {
+      var doc = new DOMParser().parseFromString(text, "text/html");
+      var box = doc.querySelector("[data-sidebar-widgets]");
+      if (!box || !frame.parentNode) return;
+      var widgets = document.createDocumentFragment();
+      var sections = box.querySelectorAll(":scope > section.widget");
+      for (var i = 0; i < sections.length; i++) {
+        var node = document.importNode(sections[i], true);
+        var scripts = node.querySelectorAll("script");
+        for (var s = 0; s < scripts.length; s++) scripts[s].remove();
+        var links = node.querySelectorAll("a[href]");
+        for (var j = 0; j < links.length; j++) {
+          var target = new URL(links[j].getAttribute("href"), source.href);
+          if (target.protocol === "http:" || target.protocol === "https:") links[j].setAttribute("href", target.href);
+          else links[j].removeAttribute("href");
+          links[j].removeAttribute("target");
+        }
+        widgets.appendChild(node);
+      }
+      if (sections.length) frame.parentNode.replaceChild(widgets, frame);
+    }).catch(function () { /* offline or not served: the iframe shows them */ });
+  }
+
   function init() {
+    var frames = document.querySelectorAll("[data-sidebar-frame]");
+    for (var f = 0; f < frames.length; f++) inlineSidebar(frames[f]);
     var groups = document.querySelectorAll("[data-font-size]");
     for (var i = 0; i < groups.length; i++) setupFontSize(groups[i]);
     var prints = document.querySelectorAll("[data-print]");

@@ -1,0 +1,1 @@
+from .stable_pagination import register  # noqa: F401
