@@ -60,6 +60,9 @@ from .readcache import _stable_repr
 logger = logging.getLogger(__name__)
 
 _TRACKED = (Content, URLWrapper, PaginatorPage, Paginator)
+# Keys of objects that exist once per page (paginators and their pages):
+# "J" = the object under a name of the page's context, "JP" = page n of it.
+_JOB_KEYS = ("J", "JP")
 _SHORT = 96  # strings at most this long are kept as they are, longer ones as a digest
 _BIG = 32  # containers longer than this are digested once per object per process
 
@@ -97,7 +100,7 @@ class Keys:
             digest = _h(repr(self.value(value)))
             self.digests[memo_key] = (value, digest)
             return digest
-        if read[1][0] == "J":
+        if read[1][0] in _JOB_KEYS:
             return _h(repr(self.value(value)))
         memo_key = (read, localsiteurl)
         digest = self.digests.get(memo_key)
@@ -114,6 +117,11 @@ class Keys:
         if isinstance(obj, URLWrapper):
             return ("W", type(obj).__name__, str(obj.name))
         key = self.job_objects.get(id(obj))
+        if key is None and isinstance(obj, PaginatorPage):
+            # another page of the job's paginator (`articles_paginator.page(1)`)
+            owner = self.job_objects.get(id(obj.paginator))
+            if owner is not None:
+                key = ("JP", owner[1], obj.number)
         if key is None:
             raise Unknown(type(obj).__name__)
         return key
@@ -342,7 +350,7 @@ class Checker:
         try:
             values = []
             for read in reads:
-                if read[0] != "n" and read[1][0] != "J":  # shared: often known already
+                if read[0] != "n" and read[1][0] not in _JOB_KEYS:  # shared: often known already
                     hit = digests.get((read, localsiteurl))
                     if hit is not None:
                         values.append(hit)
@@ -358,10 +366,11 @@ class Checker:
         return same
 
     def _object(self, key: tuple, ctx: dict):
-        if key[0] == "J":
+        if key[0] in _JOB_KEYS:
             if key[1] not in ctx:
                 raise LookupError(key)
-            return ctx[key[1]]
+            obj = ctx[key[1]]
+            return obj if key[0] == "J" else obj.page(key[2])
         return self.registry.objects[key]
 
     def _digest(self, read: tuple, ctx: dict, env: Environment, keys: Keys, localsiteurl) -> str:
