@@ -13,7 +13,10 @@ dict, is read one file at a time, and is loaded whole into memory. Here:
 - before the generators read, the files not in the cache are read in forked
   worker processes (``BUILDSPEED_WORKERS``), and the results stored;
 - the database is SQLite (standard library): looked up row by row, never
-  loaded whole, and rows not used by a build are pruned at its end.
+  loaded whole, and rows not used by a build are pruned at its end;
+- a file is hashed again only when its size or mtime differ from when it
+  was last hashed (``Store.keys_for``), so an unchanged 20,000-article
+  folder is not read through on every build.
 
 Only Markdown readers are wrapped; other readers (HTML) are cheap.
 """
@@ -119,8 +122,42 @@ class Store:
         self.db = sqlite3.connect(path)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, data BLOB, used REAL)")
+        self.db.execute("CREATE TABLE IF NOT EXISTS files "
+                        "(path TEXT PRIMARY KEY, size INTEGER, mtime INTEGER, checked INTEGER, key TEXT)")
         self.stamp = time.time()
         self.used = []
+        self.seen = []  # source paths this build looked at
+
+    def keys_for(self, paths) -> dict:
+        """path -> cache key, reading (hashing) only files that may have changed.
+
+        A file whose size and mtime are those recorded when it was last hashed
+        is not read again, provided its mtime was at least 2 s older than that
+        moment (a file rewritten within the same clock tick, same size, would
+        otherwise look unchanged)."""
+        known = {}
+        paths = list(paths)
+        for i in range(0, len(paths), 500):
+            part = paths[i : i + 500]
+            marks = ",".join("?" * len(part))
+            for path, size, mtime, checked, key in self.db.execute(
+                    f"SELECT path, size, mtime, checked, key FROM files WHERE path IN ({marks})", part):
+                known[path] = (size, mtime, checked, key)
+        keys, fresh = {}, []
+        self.seen.extend(paths)
+        for path in paths:
+            st = os.stat(path)
+            row = known.get(path)
+            if row and row[:2] == (st.st_size, st.st_mtime_ns) and st.st_mtime_ns < row[2] - 2_000_000_000:
+                keys[path] = row[3]
+                continue
+            now = time.time_ns()
+            keys[path] = file_key(path)
+            fresh.append((path, st.st_size, st.st_mtime_ns, now, keys[path]))
+        if fresh:
+            self.db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)", fresh)
+            self.db.commit()
+        return keys
 
     def get(self, key):
         row = self.db.execute("SELECT data FROM entries WHERE key=?", (key,)).fetchone()
@@ -151,6 +188,10 @@ class Store:
         self.db.executemany("INSERT OR IGNORE INTO used_now VALUES (?)", ((k,) for k in self.used))
         self.db.execute("DELETE FROM entries WHERE used < ? AND key NOT IN (SELECT key FROM used_now)",
                         (self.stamp,))
+        if self.seen:
+            self.db.execute("CREATE TEMP TABLE seen_now (path TEXT PRIMARY KEY)")
+            self.db.executemany("INSERT OR IGNORE INTO seen_now VALUES (?)", ((p,) for p in self.seen))
+            self.db.execute("DELETE FROM files WHERE path NOT IN (SELECT path FROM seen_now)")
         self.db.commit()
         self.db.close()
 
@@ -215,10 +256,11 @@ def install(generator):
         paths, excludes = settings["PAGE_PATHS"], settings["PAGE_EXCLUDES"]
     files = generator.get_files(paths, exclude=excludes, extensions=list(wrapped))
     by_reader = {}
-    for rel in files:
-        path = os.path.abspath(os.path.join(generator.path, rel))
+    all_paths = [os.path.abspath(os.path.join(generator.path, rel)) for rel in files]
+    file_keys = next(iter(wrapped.values()))._buildspeed_store.keys_for(all_paths)
+    for path in all_paths:
         reader = wrapped[os.path.splitext(path)[1][1:]]
-        key = file_key(path)
+        key = file_keys[path]
         reader._buildspeed_keys[path] = key
         by_reader.setdefault(id(reader), (reader, []))[1].append((path, key))
     for reader, items in by_reader.values():
