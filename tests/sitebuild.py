@@ -15,9 +15,10 @@ PELICAN = [sys.executable, "-m", "pelican"]
 
 
 def build(content: Path, output: Path, conf: str = "publishconf.py", settings: dict | None = None,
-          check: bool = True) -> subprocess.CompletedProcess:
-    """Build `content` into `output` with our configuration; return the process."""
-    cmd = [*PELICAN, str(content), "-o", str(output), "-s", str(ROOT / conf)]
+          check: bool = True, verbose: bool = False) -> subprocess.CompletedProcess:
+    """Build `content` into `output` with our configuration; return the process
+    (`verbose`: Pelican's -v, so INFO lines are in its output)."""
+    cmd = [*PELICAN, str(content), "-o", str(output), "-s", str(ROOT / conf), *(["-v"] if verbose else [])]
     if settings:  # one -e: Pelican keeps only the last -e it is given
         cmd += ["-e", *(f"{key}={json.dumps(value)}" for key, value in settings.items())]
     # A wide console: Pelican's rich log handler would otherwise wrap messages.

@@ -1,11 +1,28 @@
-"""Site search: a Pagefind index of the published articles and pages.
+"""Site search: a Pagefind index of the published articles and pages, in shards.
 
-At the end of every build (``finalized``) this writes Pagefind's search
-bundle into ``OUTPUT_PATH/<SEARCH_OUTPUT_DIR>/`` (default ``pagefind/``):
-``pagefind.js``, its WebAssembly and worker, and the index split into
-small chunks, so a browser downloads only the part of the index a query
-needs. The theme's search page (``search.html``, ``js/search.js``) queries it
-with Pagefind's JavaScript API; nothing is fetched from any other site.
+At the end of every build (``finalized``) this writes Pagefind search
+bundles into ``OUTPUT_PATH/<SEARCH_OUTPUT_DIR>/`` (default ``pagefind/``),
+one per shard: articles grouped by the year of their date (``2024/``), pages
+in ``pages/``. Each bundle holds ``pagefind.js``, its WebAssembly and worker,
+and its index split into small chunks, so a browser downloads only the part
+of the index a query needs. ``shards.json`` lists the bundles; the theme's
+search page (``search.html``, ``js/search.js``) loads Pagefind's runtime from
+the first and merges the others into one search with Pagefind's
+``mergeIndex``. Nothing is fetched from any other site.
+
+Why shards: one Pagefind run over a whole 20,000-article site takes about
+40 s and 4 GB of memory, and any change re-indexes every document. An
+article's shard follows from its date, so membership is stable: a new or
+edited article changes one shard, and only the shards whose documents
+changed are re-indexed (a digest of each shard's documents is kept in
+``<shard>/portal-documents.sha256``); the others are not touched at all, so
+their files keep their mtimes and nothing new is uploaded. A shard is built
+into ``<shard>.new`` and swapped in, so a failed run leaves the old one in
+place; shards that no longer exist are removed, and ``shards.json`` is
+rewritten only when its bytes change. Changed shards are indexed by up to
+``SEARCH_WORKERS`` Pagefind processes at once, largest first; memory is that
+of the shards being indexed (about 0.2 MB per article: ~450 MB for a year of
+2,200 articles), not of the whole site.
 
 What is indexed: exactly what Pelican publishes, read from the content
 objects, not from the written pages. Articles (``generator.articles``: no
@@ -49,8 +66,15 @@ letter that Vietnamese text does not use; should one occur, it is indexed as
 Settings (defaults):
 
 - ``SEARCH_INDEX = True``: build the index (``False`` skips it);
-- ``SEARCH_OUTPUT_DIR = "pagefind"``: folder inside ``OUTPUT_PATH``;
-- ``SEARCH_LANGUAGE``: ``DEFAULT_LANG`` (one index for the whole site).
+- ``SEARCH_OUTPUT_DIR = "pagefind"``: folder inside ``OUTPUT_PATH``, owned by
+  this plugin (whatever else is in it is removed);
+- ``SEARCH_LANGUAGE``: ``DEFAULT_LANG`` (one language for the whole site);
+- ``SEARCH_SHARD_BY = "year"``: one shard per year; ``"half"`` or
+  ``"quarter"`` split each year (``2024-1``, ``2024-2``…: smaller shards,
+  quicker to re-index, more for a browser to merge); ``None``: one shard
+  (``all/``) for everything;
+- ``SEARCH_WORKERS``: Pagefind processes at once (``BUILDSPEED_WORKERS``,
+  else the CPU count).
 
 The results page itself is a direct template: ``"search"`` in
 ``DIRECT_TEMPLATES`` with ``SEARCH_URL``/``SEARCH_SAVE_AS`` (``tim-kiem/``).
@@ -69,6 +93,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import json
 import logging
 import os
 import shutil
@@ -77,6 +102,7 @@ import sys
 import tempfile
 import time
 import unicodedata
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from markupsafe import Markup
@@ -164,6 +190,35 @@ def search_document(item, is_article: bool) -> str:
     )
 
 
+# Articles per shard: the months of a year one shard covers ("year": the
+# whole year). An article's date fixes its shard, so a new or edited article
+# re-indexes one shard; pages have a shard of their own.
+SHARD_MONTHS = {"year": 12, "half": 6, "quarter": 3}
+PAGES_SHARD = "pages"
+SINGLE_SHARD = "all"
+MANIFEST = "shards.json"
+DIGEST_FILE = "portal-documents.sha256"
+
+
+def shard_of(item, is_article: bool, by) -> str:
+    """The shard (a folder name) an article or page is indexed in."""
+    if not by:
+        return SINGLE_SHARD
+    if not is_article:
+        return PAGES_SHARD
+    months = SHARD_MONTHS[by]
+    if months == 12:
+        return str(item.date.year)
+    return f"{item.date.year}-{(item.date.month - 1) // months + 1}"
+
+
+def shard_order(name: str):
+    """Pages first, then the newest period first: the first shard is the one
+    the search page loads Pagefind's runtime from, so it should be the one
+    that changes least (and its URL the same from year to year)."""
+    return (name != PAGES_SHARD, [-int(part) if part.isdigit() else 0 for part in name.split("-")], name)
+
+
 def collect(generators):
     """Make the documents once the content is final (before writing)."""
     start = time.perf_counter()
@@ -171,95 +226,197 @@ def collect(generators):
     if not settings.get("SEARCH_INDEX", True):
         _pending["documents"] = None
         return
-    documents = {}
+    by = settings.get("SEARCH_SHARD_BY", "year")
+    if by and by not in SHARD_MONTHS:
+        raise ValueError(f"SEARCH_SHARD_BY: {by!r} is not one of {sorted(SHARD_MONTHS)} or None")
+    shards: dict[str, dict[str, str]] = {}
     for generator in generators:
         for article in getattr(generator, "articles", []):
-            documents[article.save_as] = search_document(article, True)
+            shards.setdefault(shard_of(article, True, by), {})[article.save_as] = search_document(article, True)
         for page in getattr(generator, "pages", []):
-            documents[page.save_as] = search_document(page, False)
-    _pending["documents"] = documents
+            shards.setdefault(shard_of(page, False, by), {})[page.save_as] = search_document(page, False)
+    _pending["documents"] = shards
     _pending["seconds"] = time.perf_counter() - start
 
 
-def _pagefind(site: Path, output: Path, language: str) -> None:
-    cmd = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(output),
-           "--force-language", language, "--quiet"]
-    proc = subprocess.run(cmd, capture_output=True, text=True)
-    if proc.returncode != 0:
-        raise RuntimeError(f"search: pagefind failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
-
-
-DIGEST_FILE = "portal-documents.sha256"
-
-
-def documents_digest(documents: dict, language: str) -> str:
-    """What the index is made from: the documents, the language, Pagefind's version."""
+def _pagefind_version() -> str:
     from importlib.metadata import version  # noqa: PLC0415
 
-    digest = hashlib.sha256(f"{language}\0{version('pagefind')}\0".encode())
+    return version("pagefind")
+
+
+def documents_digest(documents: dict, language: str, pagefind_version: str | None = None) -> str:
+    """What a shard's index is made from: its documents, the language, Pagefind's version."""
+    digest = hashlib.sha256(f"{language}\0{pagefind_version or _pagefind_version()}\0".encode())
     for save_as in sorted(documents):
         digest.update(save_as.encode("utf-8") + b"\0" + documents[save_as].encode("utf-8") + b"\0")
     return digest.hexdigest()
 
 
-def build_index(documents: dict, output_path: str, settings, spent: float = 0.0) -> dict:
-    """Index ``documents`` ({save_as: html}) into OUTPUT_PATH/SEARCH_OUTPUT_DIR.
+def _run_pagefind(site: Path, output: Path, language: str) -> int:
+    """Index ``site`` into ``output``; return the process's peak memory (KiB)."""
+    cmd = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(output),
+           "--force-language", language, "--quiet"]
+    with tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as log:
+        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
+        # wait4, not wait: the rusage of this process tells its peak memory.
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode != 0:
+            log.seek(0)
+            raise RuntimeError(f"search: pagefind failed ({proc.returncode}):\n{log.read()[-4000:]}")
+    return usage.ru_maxrss
 
-    Written into a staging folder first, then swapped in, so a failed run
-    leaves the previous index in place and no stale file survives. ``spent``:
-    seconds already spent making the documents, included in the log line.
-    """
-    start = time.perf_counter() - spent
-    language = settings.get("SEARCH_LANGUAGE") or settings.get("DEFAULT_LANG", "vi")
-    target = Path(output_path) / settings.get("SEARCH_OUTPUT_DIR", "pagefind")
-    staging = target.with_name(target.name + ".new")
-    shutil.rmtree(staging, ignore_errors=True)
-    if not documents:  # Pagefind refuses an empty site; there is nothing to search
-        shutil.rmtree(target, ignore_errors=True)
-        logger.info("search: nothing published, no index")
-        return {"documents": 0, "bytes": 0, "seconds": time.perf_counter() - start}
-    digest = documents_digest(documents, language)
-    stamp = target / DIGEST_FILE
-    if stamp.is_file() and stamp.read_text(encoding="ascii").strip() == digest:
-        # Same documents as the index already there: keep it untouched (no
-        # rewrite, mtimes kept, nothing new to upload). Pagefind's filter and
-        # meta files are not byte-stable from run to run, so re-indexing the
-        # same documents would otherwise change files on every build.
-        logger.info("search: documents unchanged, index kept (%d documents)", len(documents))
-        return {"documents": len(documents), "bytes": 0, "seconds": time.perf_counter() - start}
-    with tempfile.TemporaryDirectory(prefix="portal-search-") as tmp:
-        site = Path(tmp)
-        for save_as, document in documents.items():
-            path = site / save_as
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(document, encoding="utf-8")
-        _pagefind(site, staging.resolve(), language)
-    count = sum(1 for _ in (staging / "fragment").glob("*.pf_fragment"))
-    if count != len(documents):
-        raise RuntimeError(f"search: Pagefind indexed {count} of {len(documents)} documents")
-    for name in _UNUSED:
-        (staging / name).unlink(missing_ok=True)
-    (staging / DIGEST_FILE).write_text(digest + "\n", encoding="ascii")
+
+def _swap(staging: Path, target: Path) -> None:
+    """Put ``staging`` where ``target`` is, never leaving both or neither for long."""
     old = target.with_name(target.name + ".old")
     shutil.rmtree(old, ignore_errors=True)
     if target.exists():
         os.replace(target, old)
     os.replace(staging, target)
     shutil.rmtree(old, ignore_errors=True)
-    size = sum(p.stat().st_size for p in target.rglob("*") if p.is_file())
-    stats = {"documents": count, "bytes": size, "seconds": time.perf_counter() - start}
-    logger.info(
-        "search: indexed %d documents into %s (%.1f MB) in %.1f s",
-        count, target, size / 1e6, stats["seconds"],
-    )
+
+
+def build_shard(name: str, documents: dict, root: Path, language: str, digest: str) -> dict:
+    """Index one shard into ``root/<name>/``, through ``root/<name>.new``.
+
+    A failed run raises and leaves the shard that was there in place.
+    """
+    start = time.perf_counter()
+    target = root / name
+    staging = root / f"{name}.new"
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        with tempfile.TemporaryDirectory(prefix=f"portal-search-{name}-") as tmp:
+            site = Path(tmp)
+            for save_as, document in documents.items():
+                path = site / save_as
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(document, encoding="utf-8")
+            peak = _run_pagefind(site, staging.resolve(), language)
+        count = sum(1 for _ in (staging / "fragment").glob("*.pf_fragment"))
+        if count != len(documents):
+            raise RuntimeError(f"search: Pagefind indexed {count} of {len(documents)} documents of shard {name}")
+        for unused in _UNUSED:
+            (staging / unused).unlink(missing_ok=True)
+        (staging / DIGEST_FILE).write_text(digest + "\n", encoding="ascii")
+        _swap(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return {"documents": count, "seconds": time.perf_counter() - start, "peak_kib": peak}
+
+
+def _write_if_changed(path: Path, data: bytes) -> bool:
+    if path.is_file() and path.read_bytes() == data:
+        return False
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+    return True
+
+
+def _run_all(jobs: list, workers: int, run) -> tuple[dict, dict]:
+    """Run ``run(job)`` for each job, ``workers`` at a time, largest first."""
+    results, errors = {}, {}
+    jobs = sorted(jobs, key=lambda job: -len(job[1]))
+    if workers <= 1 or len(jobs) <= 1:
+        for job in jobs:
+            try:
+                results[job[0]] = run(job)
+            except Exception as error:  # noqa: BLE001 - reported together below
+                errors[job[0]] = error
+        return results, errors
+    # Threads: each one writes its documents and waits for its Pagefind process.
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="search") as pool:
+        futures = {pool.submit(run, job): job[0] for job in jobs}
+        for future, name in futures.items():
+            try:
+                results[name] = future.result()
+            except Exception as error:  # noqa: BLE001
+                errors[name] = error
+    return results, errors
+
+
+def build_index(shards: dict, output_path: str, settings, spent: float = 0.0) -> dict:
+    """Index ``shards`` ({shard: {save_as: html}}) into OUTPUT_PATH/SEARCH_OUTPUT_DIR.
+
+    Each shard is a Pagefind bundle of its own in ``<shard>/``, rebuilt only
+    when its documents changed; ``shards.json`` lists them for the search
+    page. Folders of shards that no longer exist, and anything else in the
+    folder (an index of the one-bundle layout), are removed. ``spent``:
+    seconds already spent making the documents, included in the log line.
+    """
+    start = time.perf_counter() - spent
+    language = settings.get("SEARCH_LANGUAGE") or settings.get("DEFAULT_LANG", "vi")
+    root = Path(output_path) / settings.get("SEARCH_OUTPUT_DIR", "pagefind")
+    if Path(output_path).resolve() not in root.resolve().parents:
+        # This folder is the plugin's own: whatever is not a shard is removed.
+        raise ValueError(f"SEARCH_OUTPUT_DIR must be a folder inside OUTPUT_PATH, not {root}")
+    shards = {name: documents for name, documents in shards.items() if documents}
+    total = sum(len(documents) for documents in shards.values())
+    if not shards:  # Pagefind refuses an empty site; there is nothing to search
+        shutil.rmtree(root, ignore_errors=True)
+        logger.info("search: nothing published, no index")
+        return {"documents": 0, "shards": {}, "indexed": {}, "seconds": time.perf_counter() - start}
+    root.mkdir(parents=True, exist_ok=True)
+    pagefind_version = _pagefind_version()
+    digest_start = time.perf_counter()
+    digests = {name: documents_digest(documents, language, pagefind_version) for name, documents in shards.items()}
+    digest_seconds = time.perf_counter() - digest_start
+    # Same documents as the shard already there: keep it untouched (no
+    # rewrite, mtimes kept, nothing new to upload). Pagefind's filter and meta
+    # files are not byte-stable from run to run, so re-indexing the same
+    # documents would otherwise change files on every build.
+    changed = [
+        (name, shards[name]) for name in shards
+        if not ((stamp := root / name / DIGEST_FILE).is_file()
+                and stamp.read_text(encoding="ascii").strip() == digests[name])
+    ]
+    workers = int(settings.get("SEARCH_WORKERS") or settings.get("BUILDSPEED_WORKERS") or os.cpu_count() or 1)
+    index_start = time.perf_counter()
+    indexed, errors = _run_all(
+        changed, workers, lambda job: build_shard(job[0], job[1], root, language, digests[job[0]]))
+    index_seconds = time.perf_counter() - index_start
+    if errors:
+        # The shards that failed keep their previous index; the manifest and
+        # the other folders are left as they were.
+        raise RuntimeError("search: " + "; ".join(f"shard {name}: {error}" for name, error in sorted(errors.items())))
+    names = sorted(shards, key=shard_order)
+    manifest = json.dumps({"shards": [f"{name}/" for name in names]}, indent=1) + "\n"
+    _write_if_changed(root / MANIFEST, manifest.encode("utf-8"))
+    for entry in root.iterdir():
+        if entry.name not in shards and entry.name != MANIFEST:
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry)
+            else:
+                entry.unlink()
+    stats = {
+        "documents": total, "shards": {name: len(documents) for name, documents in shards.items()},
+        "indexed": indexed, "seconds": time.perf_counter() - start,
+        "peak_mb": max((r["peak_kib"] for r in indexed.values()), default=0) / 1024,
+    }
+    steps = f"making documents {spent:.1f} s, digests {digest_seconds:.1f} s"
+    if indexed:
+        logger.info(
+            "search: %d documents in %d shards; re-indexed %s (%d documents, %d at once, largest Pagefind process"
+            " %.0f MB; %s, indexing %.1f s) in %.1f s",
+            total, len(shards), ", ".join(sorted(indexed, key=shard_order)),
+            sum(r["documents"] for r in indexed.values()), min(workers, len(indexed)), stats["peak_mb"],
+            steps, index_seconds, stats["seconds"],
+        )
+    else:
+        logger.info("search: %d documents in %d shards; none changed, index kept (%s) in %.1f s",
+                    total, len(shards), steps, stats["seconds"])
     return stats
 
 
 def write_index(pelican):
-    documents, _pending["documents"] = _pending["documents"], None
-    if documents is None:
+    shards, _pending["documents"] = _pending["documents"], None
+    if shards is None:
         return
-    build_index(documents, pelican.settings["OUTPUT_PATH"], pelican.settings, _pending["seconds"])
+    build_index(shards, pelican.settings["OUTPUT_PATH"], pelican.settings, _pending["seconds"])
 
 
 def set_defaults(pelican):
