@@ -57,7 +57,7 @@ from tests.browser import launch  # noqa: E402
 
 QUERIES = ("dan van kheo", "Đảng bộ")
 SEARCH_LINE = re.compile(r"search: .*?(?=\s{2,}\S+\.py:\d+|\s*$)")
-SECONDS = re.compile(r" in ([\d.]+) s")
+SECONDS = re.compile(r" in ([\d.]+) s\b")
 
 
 def kb(n: int) -> str:
