@@ -253,29 +253,57 @@ def documents_digest(documents: dict, language: str, pagefind_version: str | Non
     return digest.hexdigest()
 
 
-def _run_pagefind(site: Path, output: Path, language: str) -> int:
-    """Index ``site`` into ``output``; return the process's peak memory (KiB)."""
+def _run_pagefind(site: Path, output: Path, language: str) -> None:
+    """Index ``site`` into ``output`` (Pagefind's command line, same package)."""
     cmd = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(output),
            "--force-language", language, "--quiet"]
-    with tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as log:
-        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
-        # wait4, not wait: the rusage of this process tells its peak memory.
-        _, status, usage = os.wait4(proc.pid, 0)
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        if proc.returncode != 0:
-            log.seek(0)
-            raise RuntimeError(f"search: pagefind failed ({proc.returncode}):\n{log.read()[-4000:]}")
-    return usage.ru_maxrss
+    proc = subprocess.run(cmd, capture_output=True, text=True, errors="replace")
+    if proc.returncode != 0:
+        raise RuntimeError(f"search: pagefind failed ({proc.returncode}):\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
 
 
-def _swap(staging: Path, target: Path) -> None:
-    """Put ``staging`` where ``target`` is, never leaving both or neither for long."""
-    old = target.with_name(target.name + ".old")
-    shutil.rmtree(old, ignore_errors=True)
-    if target.exists():
-        os.replace(target, old)
-    os.replace(staging, target)
-    shutil.rmtree(old, ignore_errors=True)
+ENTRY = "pagefind-entry.json"
+
+
+def _same_bytes(a: Path, b: Path) -> bool:
+    try:
+        return a.stat().st_size == b.stat().st_size and a.read_bytes() == b.read_bytes()
+    except OSError:
+        return False
+
+
+def _swap(staging: Path, target: Path) -> int:
+    """Make ``target`` hold what ``staging`` holds; return the files written.
+
+    A new shard is renamed into place. An existing one is updated file by
+    file: a file with the same bytes as before is kept (inode and mtime: a
+    hard-linked previous release shares it, an upload skips it), the others
+    are renamed over. Pagefind names its index, filter, meta and fragment
+    files by a hash of their content, and ``pagefind-entry.json`` names the
+    meta file that names the others; so new files go in first, the entry
+    next, obsolete files last, and the shard is whole at every moment.
+    """
+    if not target.exists():
+        count = sum(1 for p in staging.rglob("*") if p.is_file())
+        os.replace(staging, target)
+        return count
+    (target / DIGEST_FILE).unlink(missing_ok=True)  # an interrupted update is redone
+    new = {p.relative_to(staging) for p in staging.rglob("*") if p.is_file()}
+    written = 0
+    for rel in sorted(new, key=lambda rel: {ENTRY: 1, DIGEST_FILE: 2}.get(rel.as_posix(), 0)):
+        if not _same_bytes(staging / rel, target / rel):
+            (target / rel).parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staging / rel, target / rel)
+            written += 1
+    for path in sorted(target.rglob("*"), reverse=True):  # files before their folders
+        rel = path.relative_to(target)
+        if path.is_dir() and not path.is_symlink():
+            if not any(path.iterdir()):
+                path.rmdir()
+        elif rel not in new:
+            path.unlink()
+    shutil.rmtree(staging)
+    return written
 
 
 def build_shard(name: str, documents: dict, root: Path, language: str, digest: str) -> dict:
@@ -294,18 +322,18 @@ def build_shard(name: str, documents: dict, root: Path, language: str, digest: s
                 path = site / save_as
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_text(document, encoding="utf-8")
-            peak = _run_pagefind(site, staging.resolve(), language)
+            _run_pagefind(site, staging.resolve(), language)
         count = sum(1 for _ in (staging / "fragment").glob("*.pf_fragment"))
         if count != len(documents):
             raise RuntimeError(f"search: Pagefind indexed {count} of {len(documents)} documents of shard {name}")
         for unused in _UNUSED:
             (staging / unused).unlink(missing_ok=True)
         (staging / DIGEST_FILE).write_text(digest + "\n", encoding="ascii")
-        _swap(staging, target)
+        written = _swap(staging, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return {"documents": count, "seconds": time.perf_counter() - start, "peak_kib": peak}
+    return {"documents": count, "seconds": time.perf_counter() - start, "written": written}
 
 
 def _write_if_changed(path: Path, data: bytes) -> bool:
@@ -395,16 +423,15 @@ def build_index(shards: dict, output_path: str, settings, spent: float = 0.0) ->
     stats = {
         "documents": total, "shards": {name: len(documents) for name, documents in shards.items()},
         "indexed": indexed, "seconds": time.perf_counter() - start,
-        "peak_mb": max((r["peak_kib"] for r in indexed.values()), default=0) / 1024,
     }
     steps = f"making documents {spent:.1f} s, digests {digest_seconds:.1f} s"
     if indexed:
         logger.info(
-            "search: %d documents in %d shards; re-indexed %s (%d documents, %d at once, largest Pagefind process"
-            " %.0f MB; %s, indexing %.1f s) in %.1f s",
+            "search: %d documents in %d shards; re-indexed %s (%d documents, %d files written, %d at once;"
+            " %s, indexing %.1f s) in %.1f s",
             total, len(shards), ", ".join(sorted(indexed, key=shard_order)),
-            sum(r["documents"] for r in indexed.values()), min(workers, len(indexed)), stats["peak_mb"],
-            steps, index_seconds, stats["seconds"],
+            sum(r["documents"] for r in indexed.values()), sum(r["written"] for r in indexed.values()),
+            min(workers, len(indexed)), steps, index_seconds, stats["seconds"],
         )
     else:
         logger.info("search: %d documents in %d shards; none changed, index kept (%s) in %.1f s",

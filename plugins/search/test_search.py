@@ -26,14 +26,14 @@ D_SMALL, D_CAPITAL = "\u1e13", "\u1e12"  # ḓ, Ḓ: the index's "đ", "Đ"
 
 
 def fragments(output: Path, shard: str = "*") -> dict[str, dict]:
-    """Every indexed page (of one shard, or of all), by URL."""
+    """Every indexed page (of one shard, or of all), by URL (its file in "path")."""
     found = {}
     for path in (output / "pagefind").glob(f"{shard}/fragment/*.pf_fragment"):
         raw = gzip.decompress(path.read_bytes())
         assert raw.startswith(b"pagefind_dcd")
         data = json.loads(raw[len(b"pagefind_dcd"):])
         assert data["url"] not in found  # in one shard only
-        found[data["url"]] = data
+        found[data["url"]] = {**data, "path": path}
     return found
 
 
@@ -192,19 +192,27 @@ def test_new_article_reindexes_its_own_shard_only(tiny_content, tmp_path):
     assert "none changed, index kept" in proc.stdout + proc.stderr
     # One new article in 2022: Pagefind runs for shard 2022 only; every file
     # of the other shards keeps its inode and mtime, and so does the manifest.
+    old_2022 = fragments(out, "2022")["/tin-hoat-dong/bai-nam-2022.html"]["path"]
     write(content / "c.md", ANOTHER_2022)
     proc = build(content, out, "pelicanconf.py", verbose=True)
     log = " ".join((proc.stdout + proc.stderr).split())
     assert "re-indexed 2022 (2 documents" in log, log
     after = stamps(index)
-    for path, stamp in before.items():
-        shard = path.relative_to(index).parts[0]
-        if shard == "2022":
-            assert after.get(path) != stamp, path  # a new bundle swapped in
-        else:
-            assert after[path] == stamp, path
-    assert set(fragments(out, "2022")) == {"/tin-hoat-dong/bai-nam-2022.html",
-                                           "/tin-hoat-dong/bai-thu-hai-nam-2022.html"}
+    assert {p: s for p, s in after.items() if p.relative_to(index).parts[0] != "2022"} == {
+        p: s for p, s in before.items() if p.relative_to(index).parts[0] != "2022"}
+    found = fragments(out, "2022")
+    assert set(found) == {"/tin-hoat-dong/bai-nam-2022.html", "/tin-hoat-dong/bai-thu-hai-nam-2022.html"}
+    # In shard 2022 itself only what changed is written: the older article's
+    # fragment and Pagefind's runtime keep their inode and mtime; the entry
+    # names a new meta file, the old one is gone.
+    for kept in (old_2022, index / "2022" / "pagefind.js", index / "2022" / "wasm.unknown.pagefind"):
+        assert after[kept] == before[kept], kept
+    assert found["/tin-hoat-dong/bai-nam-2022.html"]["path"] == old_2022
+    entry = index / "2022" / "pagefind-entry.json"
+    assert after[entry] != before[entry]
+    metas = [p for p in after if p.parent == index / "2022" and p.suffix == ".pf_meta"]
+    assert len(metas) == 1 and metas[0] not in before
+    assert metas[0].name.split(".")[1] in entry.read_text(encoding="utf-8")
     assert not list(index.glob("*.new")) and not list(index.glob("*.old"))
 
 
