@@ -20,7 +20,7 @@ so the search plugin runs as in `make html`; `--set` adds settings, e.g.
   response bodies it sent: a response the browser took from its cache, or a
   304, counts 0): opening the search page (page, styles, scripts, Pagefind's
   runtime and index metadata), then one query typed into its search box
-  until the results are shown;
+  until the results are shown (two broad queries, one rare word);
 - rebuilds into the same output: nothing changed, one new article (the
   newest), one old article edited; for each the Pelican time, the search
   plugin's time and log line, and how many index files were rewritten.
@@ -55,7 +55,10 @@ sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 import corpus  # noqa: E402
 from tests.browser import launch  # noqa: E402
 
-QUERIES = ("dan van kheo", "Đảng bộ")
+# Two broad queries (the corpus repeats a dozen sentences: they match a third
+# and nearly all of the articles) and a rare word: the number in one
+# article's title, "(bài N)".
+QUERIES = ("dan van kheo", "Đảng bộ", "{rare}")
 SEARCH_LINE = re.compile(r"search: .*?(?=\s{2,}\S+\.py:\d+|\s*$)")
 SECONDS = re.compile(r" in ([\d.]+) s\b")
 
@@ -268,12 +271,12 @@ def show(title: str, rows) -> int:
     return total
 
 
-def browse(output: Path):
+def browse(output: Path, n: int):
     from playwright.sync_api import expect, sync_playwright  # noqa: PLC0415
 
     with serve(output) as (url, sent), sync_playwright() as pw:
         browser = launch(pw)
-        for query in QUERIES:
+        for query in (q.format(rare=n - 7) for q in QUERIES):
             context = browser.new_context(viewport={"width": 1280, "height": 900})
             page = context.new_page()
             sent.clear()
@@ -351,7 +354,7 @@ def run(n: int, workdir: Path, keep: bool, extra: dict, browser: bool):
     for kind, (count, size) in sorted(kinds.items()):
         print(f"    {kind:<22} {count:>6} files {size / 1e6:>9,.2f} MB")
     if browser:
-        browse(output)
+        browse(output, n)
     rebuilds(content, output, extra)
     if not keep:
         shutil.rmtree(content, ignore_errors=True)
