@@ -14,8 +14,8 @@ Why shards: one Pagefind run over a whole 20,000-article site takes about
 40 s and 4 GB of memory, and any change re-indexes every document. An
 article's shard follows from its date, so membership is stable: a new or
 edited article changes one shard, and only the shards whose documents
-changed are re-indexed (a digest of each shard's documents is kept in
-``<shard>/portal-documents.sha256``); the others are not touched at all, so
+changed are re-indexed (a digest of what each shard's documents are made
+from is kept in ``<shard>/portal-documents.sha256``); the others are not touched at all, so
 their files keep their mtimes and nothing new is uploaded. A shard is built
 into ``<shard>.new`` and swapped in, so a failed run leaves the old one in
 place; shards that no longer exist are removed, and ``shards.json`` is
@@ -91,8 +91,10 @@ bundle is still being written (20,000 articles: an empty WebAssembly file).
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import html
+import inspect
 import json
 import logging
 import os
@@ -104,6 +106,7 @@ import time
 import unicodedata
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import NamedTuple
 
 from markupsafe import Markup
 from pelican import signals
@@ -145,49 +148,89 @@ def _tag(tag: str, text: str, **attrs) -> str:
     return f"<{tag}{attributes}>{html.escape(text)}</{tag}>"
 
 
-def search_document(item, is_article: bool) -> str:
+class Inputs(NamedTuple):
+    """Everything the indexed document of an article or page is made from.
+
+    The document is a function of these and of this module's code
+    (:func:`make_document`): a shard's digest is taken over its inputs, so
+    documents are made only for the shards that changed.
+    """
+
+    lang: str
+    title: str  # as Pelican holds it: escaped Markup
+    link: str
+    summary: str  # "" without a Summary
+    caption: str
+    content: str
+    category: str = ""  # the rest: articles only
+    date: datetime.datetime | None = None
+    authors: str = ""
+    source: str = ""
+    tags: str = ""
+
+
+def document_inputs(item, is_article: bool) -> Inputs:
+    cover = getattr(item, "cover", None)
+    common = {
+        "lang": item.settings.get("SEARCH_LANGUAGE") or item.settings.get("DEFAULT_LANG", "vi"),
+        "title": str(item.title or ""),
+        "link": item.url,
+        "summary": str(item.summary) if item.metadata.get("summary") else "",
+        "caption": (cover.get("caption") or "") if cover else "",
+        "content": str(item.content),
+    }
+    if not is_article:
+        return Inputs(**common)
+    return Inputs(
+        **common,
+        category=item.category.name,
+        date=item.date,
+        authors=", ".join(a.name for a in getattr(item, "authors", []) or []),
+        source=getattr(item, "source", "") or "",
+        tags=", ".join(t.name for t in getattr(item, "tags", []) or []),
+    )
+
+
+def make_document(inputs: Inputs) -> str:
     """The HTML document Pagefind indexes for one article or page.
 
     Meta and filters sit outside ``data-pagefind-body``: Pagefind reads them
     but does not index them as text, and they keep the original spelling.
     Only the body is encoded (see :func:`encode_d`).
     """
-    title = _plain(item.title)
+    title = _plain(inputs.title)
     head = [
         _tag("p", title, data_pagefind_meta="title"),
-        _tag("p", item.url, data_pagefind_meta="link"),
+        _tag("p", inputs.link, data_pagefind_meta="link"),
     ]
     body = [_tag("h1", title)]
-    if item.metadata.get("summary"):
-        body.append(f"<div>{item.summary}</div>")
-    cover = getattr(item, "cover", None)
-    if cover and cover.get("caption"):
-        body.append(_tag("p", cover["caption"]))
-    body.append(f"<div>{item.content}</div>")
-    if is_article:
-        category = item.category.name
+    if inputs.summary:
+        body.append(f"<div>{inputs.summary}</div>")
+    if inputs.caption:
+        body.append(_tag("p", inputs.caption))
+    body.append(f"<div>{inputs.content}</div>")
+    if inputs.date is not None:
         head += [
-            _tag("p", category, data_pagefind_meta="category"),
-            _tag("p", vi_date(item.date), data_pagefind_meta="date"),
-            _tag("p", item.date.isoformat(), data_pagefind_meta="datetime"),
-            _tag("p", category, data_pagefind_filter="category"),
-            _tag("p", str(item.date.year), data_pagefind_filter="year"),
+            _tag("p", inputs.category, data_pagefind_meta="category"),
+            _tag("p", vi_date(inputs.date), data_pagefind_meta="date"),
+            _tag("p", inputs.date.isoformat(), data_pagefind_meta="datetime"),
+            _tag("p", inputs.category, data_pagefind_filter="category"),
+            _tag("p", str(inputs.date.year), data_pagefind_filter="year"),
         ]
-        authors = ", ".join(a.name for a in getattr(item, "authors", []) or [])
-        source = getattr(item, "source", "")
-        if authors or source:
-            body.append(_tag("p", " ".join(x for x in (authors, f"({source})" if source else "") if x)))
-        tags = ", ".join(t.name for t in getattr(item, "tags", []) or [])
-        if tags:
-            body.append(_tag("p", f"Từ khóa: {tags}"))
+        if inputs.authors or inputs.source:
+            byline = (inputs.authors, f"({inputs.source})" if inputs.source else "")
+            body.append(_tag("p", " ".join(x for x in byline if x)))
+        if inputs.tags:
+            body.append(_tag("p", f"Từ khóa: {inputs.tags}"))
     return (
         '<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title></title></head><body>'
         "{head}<main data-pagefind-body>{body}</main></body></html>"
-    ).format(
-        lang=html.escape(item.settings.get("SEARCH_LANGUAGE") or item.settings.get("DEFAULT_LANG", "vi")),
-        head="".join(head),
-        body=encode_d("".join(body)),
-    )
+    ).format(lang=html.escape(inputs.lang), head="".join(head), body=encode_d("".join(body)))
+
+
+def search_document(item, is_article: bool) -> str:
+    """The HTML document Pagefind indexes for one article or page."""
+    return make_document(document_inputs(item, is_article))
 
 
 # Articles per shard: the months of a year one shard covers ("year": the
@@ -237,14 +280,14 @@ def _collect(items, is_article: bool) -> None:
         return
     begin = time.perf_counter()
     for item in items:
-        shards.setdefault(shard_of(item, is_article, _pending["by"]), {})[item.save_as] = search_document(item, is_article)
+        shards.setdefault(shard_of(item, is_article, _pending["by"]), {})[item.save_as] = document_inputs(item, is_article)
     _pending["seconds"] += time.perf_counter() - begin
 
 
-# The documents are made once the generator has handed its pages to the
-# writer, not earlier: Pelican formats ``url`` and ``save_as`` from settings
-# on every access (half the time of making 20,000 documents), and the
-# buildspeed plugin remembers them only while its writer runs.
+# The inputs are read once the generator has handed its pages to the writer,
+# not earlier: Pelican formats ``url`` and ``save_as`` from settings on every
+# access (at 20,000 articles, 0.8 s of 1.7 s), and the buildspeed plugin
+# remembers them only while its writer runs.
 def collect_articles(generator, writer=None):
     _collect(generator.articles, True)
 
@@ -259,11 +302,28 @@ def _pagefind_version() -> str:
     return version("pagefind")
 
 
-def documents_digest(documents: dict, language: str, pagefind_version: str | None = None) -> str:
-    """What a shard's index is made from: its documents, the language, Pagefind's version."""
-    digest = hashlib.sha256(f"{language}\0{pagefind_version or _pagefind_version()}\0".encode())
+_code: list[str] = []
+
+
+def _code_version() -> str:
+    """The code that turns inputs into documents: this module and the date helper."""
+    if not _code:
+        digest = hashlib.sha256()
+        for source in (__file__, inspect.getfile(vi_date)):
+            digest.update(Path(source).read_bytes())
+        _code.append(digest.hexdigest())
+    return _code[0]
+
+
+def shard_digest(documents: dict, language: str, pagefind_version: str | None = None) -> str:
+    """What a shard's index is made from: each document ({save_as: Inputs, or
+    the HTML itself}), the language, Pagefind's version and our code's."""
+    digest = hashlib.sha256(f"{language}\0{pagefind_version or _pagefind_version()}\0{_code_version()}\0".encode())
     for save_as in sorted(documents):
-        digest.update(save_as.encode("utf-8") + b"\0" + documents[save_as].encode("utf-8") + b"\0")
+        digest.update(save_as.encode("utf-8") + b"\0")
+        document = documents[save_as]
+        for value in (document,) if isinstance(document, str) else document:
+            digest.update(str(value).encode("utf-8", "surrogatepass") + b"\1")
     return digest.hexdigest()
 
 
@@ -335,7 +395,7 @@ def build_shard(name: str, documents: dict, root: Path, language: str, digest: s
             for save_as, document in documents.items():
                 path = site / save_as
                 path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_text(document, encoding="utf-8")
+                path.write_text(document if isinstance(document, str) else make_document(document), encoding="utf-8")
             _run_pagefind(site, staging.resolve(), language)
         count = sum(1 for _ in (staging / "fragment").glob("*.pf_fragment"))
         if count != len(documents):
@@ -382,7 +442,7 @@ def _run_all(jobs: list, workers: int, run) -> tuple[dict, dict]:
 
 
 def build_index(shards: dict, output_path: str, settings, spent: float = 0.0) -> dict:
-    """Index ``shards`` ({shard: {save_as: html}}) into OUTPUT_PATH/SEARCH_OUTPUT_DIR.
+    """Index ``shards`` ({shard: {save_as: Inputs or HTML}}) into OUTPUT_PATH/SEARCH_OUTPUT_DIR.
 
     Each shard is a Pagefind bundle of its own in ``<shard>/``, rebuilt only
     when its documents changed; ``shards.json`` lists them for the search
@@ -405,7 +465,7 @@ def build_index(shards: dict, output_path: str, settings, spent: float = 0.0) ->
     root.mkdir(parents=True, exist_ok=True)
     pagefind_version = _pagefind_version()
     digest_start = time.perf_counter()
-    digests = {name: documents_digest(documents, language, pagefind_version) for name, documents in shards.items()}
+    digests = {name: shard_digest(documents, language, pagefind_version) for name, documents in shards.items()}
     digest_seconds = time.perf_counter() - digest_start
     # Same documents as the shard already there: keep it untouched (no
     # rewrite, mtimes kept, nothing new to upload). Pagefind's filter and meta
@@ -438,7 +498,7 @@ def build_index(shards: dict, output_path: str, settings, spent: float = 0.0) ->
         "documents": total, "shards": {name: len(documents) for name, documents in shards.items()},
         "indexed": indexed, "seconds": time.perf_counter() - start,
     }
-    steps = f"making documents {spent:.1f} s, digests {digest_seconds:.1f} s"
+    steps = f"reading articles {spent:.1f} s, digests {digest_seconds:.1f} s"
     if indexed:
         logger.info(
             "search: %d documents in %d shards; re-indexed %s (%d documents, %d files written, %d at once;"

@@ -328,3 +328,22 @@ def test_search_page_and_box_are_in_the_theme(tiny_content, tmp_path):
         field = form.select_one("input[name=q]")
         assert form.select_one(f"label[for={field['id']}]").get_text(strip=True) == "Tìm kiếm"
 
+
+
+def test_every_input_of_a_document_is_in_its_shard_digest():
+    """A shard is re-indexed when anything its documents are made from changes."""
+    import datetime
+
+    inputs = plugin.Inputs(lang="vi", title="Tiêu đề", link="a/b.html", summary="Tóm tắt", caption="Ảnh",
+                           content="<p>Nội dung</p>", category="Tin", date=datetime.datetime(2024, 3, 5, 8, 30),
+                           authors="Thanh Hà", source="Báo", tags="Đảng bộ")
+    digest = plugin.shard_digest({"a/b.html": inputs}, "vi", "1.5.2")
+    assert plugin.shard_digest({"a/b.html": plugin.Inputs(*inputs)}, "vi", "1.5.2") == digest
+    for field in plugin.Inputs._fields:
+        value = getattr(inputs, field)
+        other = value + datetime.timedelta(minutes=1) if field == "date" else value + "x"
+        assert plugin.shard_digest({"a/b.html": inputs._replace(**{field: other})}, "vi", "1.5.2") != digest, field
+    assert plugin.shard_digest({"a/c.html": inputs}, "vi", "1.5.2") != digest
+    assert plugin.shard_digest({"a/b.html": inputs}, "vi", "1.5.3") != digest
+    # The document is made from the inputs alone.
+    assert "Nội dung" in plugin.make_document(inputs).replace("\u1e13", "đ")
