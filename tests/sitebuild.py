@@ -15,10 +15,11 @@ PELICAN = [sys.executable, "-m", "pelican"]
 
 
 def build(content: Path, output: Path, conf: str = "publishconf.py", settings: dict | None = None,
-          check: bool = True, args: tuple = ()) -> subprocess.CompletedProcess:
-    """Build `content` into `output` with our configuration; return the process.
-    `args`: more command-line options (e.g. ``("-v",)`` for the info log)."""
-    cmd = [*PELICAN, str(content), "-o", str(output), "-s", str(ROOT / conf), *args]
+          check: bool = True, verbose: bool = False, args: tuple = ()) -> subprocess.CompletedProcess:
+    """Build `content` into `output` with our configuration; return the process
+    (`verbose`: Pelican's -v, so INFO lines are in its output; `args`: more options)."""
+    cmd = [*PELICAN, str(content), "-o", str(output), "-s", str(ROOT / conf),
+           *(["-v"] if verbose else []), *args]
     if settings:  # one -e: Pelican keeps only the last -e it is given
         cmd += ["-e", *(f"{key}={json.dumps(value)}" for key, value in settings.items())]
     # A wide console: Pelican's rich log handler would otherwise wrap messages.

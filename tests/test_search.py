@@ -6,6 +6,7 @@ folded with our own Vietnamese rules; the browser only sees the built site.
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from urllib.parse import parse_qs, urlparse
@@ -361,3 +362,79 @@ def test_exact_spelling_first_then_words_side_by_side(page, tiny_url):
     # Typed without: the words side by side first, whatever their diacritics.
     assert result_titles(page, "dang bo") == [xss, "Cử tri đang bỏ phiếu", "Ban thường vụ Đảng ủy xã họp"]
     assert page.locator(".search-result mark").all_inner_texts()[:2] == ["Đảng bộ", "đang bỏ"]
+
+
+# --- Shards: one result list across years, ranked across shards ---------------------------
+
+FILLER = "Nội dung thường kỳ của xã được cập nhật trên cổng thông tin".split()
+
+
+def body_with(word: str, times: int, extra: str = "", length: int = 40) -> str:
+    """`length` words, `times` of them `word`: pages of one length, so only the
+    term frequency tells them apart (and each shard's average page length is
+    the same)."""
+    words = [word] * times + extra.split()
+    words += [FILLER[i % len(FILLER)] for i in range(length - len(words))]
+    return " ".join(words) + "."
+
+
+@pytest.fixture(scope="module")
+def years_url(tmp_path_factory):
+    content = tmp_path_factory.mktemp("years")
+    # Two articles a year in 2023 and 2022, each with "kivalunam": each
+    # shard has the same number of pages holding it (same IDF), so the
+    # relevance order is the order of term frequency: 6, 4, 2, 1, which
+    # alternates between the two years' shards.
+    for title, date, times in (("Bài một", "2023-03-01 08:00", 6), ("Bài hai", "2022-03-01 08:00", 4),
+                               ("Bài ba", "2023-05-01 08:00", 2), ("Bài bốn", "2022-05-01 08:00", 1)):
+        write(content / f"{slugify(title)}.md", TINY.format(
+            title=title, date=date, extra="", body=body_with("kivalunam", times)))
+    # "Đảng bộ" once in 2021 and in 2020, "đang bỏ" four times in 2021 (a
+    # higher score when folded); none in a title (Pagefind weights headings).
+    for title, date, text in (("Tin năm 2021", "2021-03-01 08:00", "Đảng bộ"),
+                              ("Tin năm 2020", "2020-03-01 08:00", "Đảng bộ"),
+                              ("Người dân năm 2021", "2021-05-01 08:00", "đang bỏ phiếu " * 4)):
+        write(content / f"{slugify(title)}.md", TINY.format(
+            title=title, date=date, extra="", body=body_with("", 0, text)))
+    write(content / "pages" / "gioi-thieu.md", "Title: Giới thiệu\n\nTrang giới thiệu của cơ quan.\n")
+    (content / "images").mkdir()
+    out = tmp_path_factory.mktemp("years-out")
+    build(content, out, "pelicanconf.py")
+    shards = json.loads((out / "pagefind" / "shards.json").read_text(encoding="utf-8"))["shards"]
+    assert shards == ["pages/", "2023/", "2022/", "2021/", "2020/"]
+    with serve(out) as url:
+        yield url
+
+
+def test_results_from_several_years_are_ranked_across_shards(page, years_url):
+    requests = []
+    page.on("request", lambda request: requests.append(urlparse(request.url).path))
+    search_from_header(page, years_url, "kivalunam")
+    results = all_results(page)
+    assert [r["title"] for r in results] == ["Bài một", "Bài hai", "Bài ba", "Bài bốn"]
+    assert [r["datetime"][:4] for r in results] == ["2023", "2022", "2023", "2022"]
+    assert page.locator(STATUS).inner_text() == "Tìm thấy 4 kết quả cho “kivalunam”."
+    # Pagefind's runtime comes from the first shard only; the others give
+    # their index (metadata, chunks, fragments).
+    runtime = [p for p in requests if re.search(r"/(pagefind\.js|pagefind-worker\.js|wasm\.[^/]*)$", p)]
+    assert runtime and all(p.startswith("/pagefind/pages/") for p in runtime), runtime
+    assert {p.split("/")[2] for p in requests if p.startswith("/pagefind/") and "/fragment/" in p} == {"2023", "2022"}
+    # The year filter narrows the same merged search.
+    page.get_by_role("combobox", name="Năm").select_option("2022")
+    expect(page.locator(STATUS)).to_contain_text("trong năm 2022")
+    assert [r["title"] for r in all_results(page)] == ["Bài hai", "Bài bốn"]
+    assert page.get_by_role("combobox", name="Năm").locator("option").all_inner_texts()[1:] == [
+        "2023", "2022", "2021", "2020"]
+
+
+def test_exact_spellings_first_in_every_shard(page, years_url):
+    page.goto(years_url + "/tim-kiem/")
+    # Without diacritics, Pagefind's folded score decides: "đang bỏ" first.
+    assert result_titles(page, "dang bo")[0] == "Người dân năm 2021"
+    # Typed with diacritics: the exact spelling from 2021 and from 2020 first
+    # (each shard searched with exactDiacritics, not only the first one),
+    # then "đang bỏ". (Other pages may follow: Pagefind matches the last
+    # word as a prefix, "bộ" → "bốn".)
+    titles = result_titles(page, "Đảng bộ")
+    assert sorted(titles[:2]) == ["Tin năm 2020", "Tin năm 2021"], titles
+    assert titles[2] == "Người dân năm 2021", titles

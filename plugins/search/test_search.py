@@ -2,17 +2,21 @@
 
 The index is read back from Pagefind's fragments (one gzipped JSON per
 indexed page: url, content, meta, filters), i.e. what a browser would get.
+The index is sharded (a Pagefind bundle per year, one for pages, listed in
+pagefind/shards.json): fragments are read from every shard.
 """
 
 from __future__ import annotations
 
 import gzip
 import json
+import shutil
 import unicodedata
 from pathlib import Path
 
 import pytest
 
+from search import search as plugin
 from search import encode_d
 from tests.content_index import published
 from tests.sitebuild import build, write
@@ -21,15 +25,25 @@ from vietnamese import fold
 D_SMALL, D_CAPITAL = "\u1e13", "\u1e12"  # ḓ, Ḓ: the index's "đ", "Đ"
 
 
-def fragments(output: Path) -> dict[str, dict]:
-    """Every indexed page, by URL."""
+def fragments(output: Path, shard: str = "*") -> dict[str, dict]:
+    """Every indexed page (of one shard, or of all), by URL (its file in "path")."""
     found = {}
-    for path in (output / "pagefind" / "fragment").glob("*.pf_fragment"):
+    for path in (output / "pagefind").glob(f"{shard}/fragment/*.pf_fragment"):
         raw = gzip.decompress(path.read_bytes())
         assert raw.startswith(b"pagefind_dcd")
         data = json.loads(raw[len(b"pagefind_dcd"):])
-        found[data["url"]] = data
+        assert data["url"] not in found  # in one shard only
+        found[data["url"]] = {**data, "path": path}
     return found
+
+
+def manifest(output: Path) -> list[str]:
+    return json.loads((output / "pagefind" / "shards.json").read_text(encoding="utf-8"))["shards"]
+
+
+def stamps(folder: Path) -> dict[Path, tuple[int, int]]:
+    """path -> (inode, mtime): a file rewritten or replaced changes one of them."""
+    return {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in folder.rglob("*") if p.is_file()}
 
 
 def decode(text: str) -> str:
@@ -115,8 +129,8 @@ def test_only_published_articles_and_pages_are_indexed(tiny_content, tmp_path, c
         assert word not in text
     assert "kivaluđình" in text and "trangriengqua" in text
     # No leftovers of Pagefind's default UI: the portal has its own.
-    assert not list((out / "pagefind").glob("pagefind-*ui*"))
-    assert (out / "pagefind" / "pagefind.js").exists()
+    assert not list((out / "pagefind").glob("*/pagefind-*ui*"))
+    assert (out / "pagefind" / "pages" / "pagefind.js").exists()
 
 
 def test_records_carry_meta_filters_and_only_the_article_text(tiny_content, tmp_path):
@@ -145,25 +159,139 @@ def test_records_carry_meta_filters_and_only_the_article_text(tiny_content, tmp_
     assert page["filters"] == {} and set(page["meta"]) == {"title", "link"}
 
 
-def test_rebuild_replaces_the_index_and_can_be_switched_off(tiny_content, tmp_path):
-    import shutil
+def test_shards_and_manifest(tiny_content, tmp_path):
+    out = tmp_path / "out"
+    build(tiny_content, out, "pelicanconf.py")
+    # Pages first (the search page loads Pagefind's runtime from the first
+    # shard: the one that changes least), then the newest year first.
+    assert manifest(out) == ["pages/", "2024/", "2022/"]
+    assert sorted(p.name for p in (out / "pagefind").iterdir()) == ["2022", "2024", "pages", "shards.json"]
+    for shard in ("pages", "2024", "2022"):
+        bundle = out / "pagefind" / shard
+        for name in ("pagefind.js", "pagefind-worker.js", "pagefind-entry.json", "portal-documents.sha256"):
+            assert (bundle / name).is_file(), (shard, name)
+    assert set(fragments(out, "2024")) == {"/dan-van-kheo/dang-bo-xa-binh-an.html"}
+    assert set(fragments(out, "2022")) == {"/tin-hoat-dong/bai-nam-2022.html"}
+    assert set(fragments(out, "pages")) == {"/gioi-thieu.html"}
 
+
+ANOTHER_2022 = ARTICLE.format(title="Bài thứ hai năm 2022", date="2022-06-01 09:00", category="Tin hoạt động",
+                              extra="", body="Bài có từ riêng namhaibakhong.")
+
+
+def test_new_article_reindexes_its_own_shard_only(tiny_content, tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(tiny_content, content)
+    out = tmp_path / "out"
+    build(content, out, "pelicanconf.py")
+    index = out / "pagefind"
+    before = stamps(index)
+    # Nothing changed: nothing rewritten, the manifest included.
+    proc = build(content, out, "pelicanconf.py", verbose=True)
+    assert stamps(index) == before
+    assert "none changed, index kept" in proc.stdout + proc.stderr
+    # One new article in 2022: Pagefind runs for shard 2022 only; every file
+    # of the other shards keeps its inode and mtime, and so does the manifest.
+    old_2022 = fragments(out, "2022")["/tin-hoat-dong/bai-nam-2022.html"]["path"]
+    write(content / "c.md", ANOTHER_2022)
+    proc = build(content, out, "pelicanconf.py", verbose=True)
+    log = " ".join((proc.stdout + proc.stderr).split())
+    assert "re-indexed 2022 (2 documents" in log, log
+    after = stamps(index)
+    assert {p: s for p, s in after.items() if p.relative_to(index).parts[0] != "2022"} == {
+        p: s for p, s in before.items() if p.relative_to(index).parts[0] != "2022"}
+    found = fragments(out, "2022")
+    assert set(found) == {"/tin-hoat-dong/bai-nam-2022.html", "/tin-hoat-dong/bai-thu-hai-nam-2022.html"}
+    # In shard 2022 itself only what changed is written: the older article's
+    # fragment and Pagefind's runtime keep their inode and mtime; the entry
+    # names a new meta file, the old one is gone.
+    for kept in (old_2022, index / "2022" / "pagefind.js", index / "2022" / "wasm.unknown.pagefind"):
+        assert after[kept] == before[kept], kept
+    assert found["/tin-hoat-dong/bai-nam-2022.html"]["path"] == old_2022
+    entry = index / "2022" / "pagefind-entry.json"
+    assert after[entry] != before[entry]
+    metas = [p for p in after if p.parent == index / "2022" and p.suffix == ".pf_meta"]
+    assert len(metas) == 1 and metas[0] not in before
+    assert metas[0].name.split(".")[1] in entry.read_text(encoding="utf-8")
+    assert not list(index.glob("*.new")) and not list(index.glob("*.old"))
+
+
+def test_shards_come_and_go_with_their_years(tiny_content, tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(tiny_content, content)
+    out = tmp_path / "out"
+    build(content, out, "pelicanconf.py")
+    kept = stamps(out / "pagefind" / "2024")
+    # An article in a new year: a new shard, listed in the manifest.
+    write(content / "d.md", ARTICLE.format(title="Bài năm 2019", date="2019-05-01 09:00",
+                                           category="Tin hoạt động", extra="", body="Bài cũ."))
+    build(content, out, "pelicanconf.py")
+    assert manifest(out) == ["pages/", "2024/", "2022/", "2019/"]
+    # The only article of 2022 removed: its shard is removed too.
+    (content / "b.md").unlink()
+    build(content, out, "pelicanconf.py")
+    assert manifest(out) == ["pages/", "2024/", "2019/"]
+    assert not (out / "pagefind" / "2022").exists()
+    assert stamps(out / "pagefind" / "2024") == kept
+
+
+def test_one_shard_and_the_old_layout_is_cleared(tiny_content, tmp_path):
+    out = tmp_path / "out"
+    # What the one-bundle layout left in pagefind/: removed by the next build.
+    write(out / "pagefind" / "pagefind.js", "old")
+    write(out / "pagefind" / "fragment" / "vi_old.pf_fragment", "old")
+    build(tiny_content, out, "pelicanconf.py", {"SEARCH_SHARD_BY": None})
+    assert manifest(out) == ["all/"]
+    assert sorted(p.name for p in (out / "pagefind").iterdir()) == ["all", "shards.json"]
+    assert set(fragments(out, "all")) == {"/dan-van-kheo/dang-bo-xa-binh-an.html",
+                                          "/tin-hoat-dong/bai-nam-2022.html", "/gioi-thieu.html"}
+    # Half years: 2024-1 (March), 2022-1 (January).
+    build(tiny_content, out, "pelicanconf.py", {"SEARCH_SHARD_BY": "half"})
+    assert manifest(out) == ["pages/", "2024-1/", "2022-1/"]
+    proc = build(tiny_content, out, "pelicanconf.py", {"SEARCH_SHARD_BY": "week"}, check=False)
+    assert proc.returncode != 0 and "SEARCH_SHARD_BY" in proc.stdout + proc.stderr
+
+
+def test_a_failed_pagefind_run_leaves_the_old_shard(tiny_content, tmp_path, monkeypatch):
+    settings = {"DEFAULT_LANG": "vi", "SEARCH_OUTPUT_DIR": "pagefind", "SEARCH_WORKERS": 2}
+    docs = {"2024": {"a.html": "<html><body><main data-pagefind-body>Một</main></body></html>"},
+            "pages": {"p.html": "<html><body><main data-pagefind-body>Trang</main></body></html>"}}
+    plugin.build_index(docs, str(tmp_path), settings)
+    index = tmp_path / "pagefind"
+    before = stamps(index)
+
+    def broken(site, output, language):
+        output.mkdir(parents=True)
+        (output / "half-written").write_text("")
+        raise RuntimeError("pagefind failed (1)")
+
+    monkeypatch.setattr(plugin, "_run_pagefind", broken)
+    changed = {**docs, "2024": {"a.html": docs["2024"]["a.html"].replace("Một", "Hai")},
+               "2023": {"b.html": "<html><body><main data-pagefind-body>Ba</main></body></html>"}}
+    with pytest.raises(RuntimeError, match="shard 2023: .*shard 2024: pagefind failed"):
+        plugin.build_index(changed, str(tmp_path), settings)
+    # The old shards, the manifest and nothing else: no staging folder left.
+    assert stamps(index) == before
+    assert sorted(p.name for p in index.iterdir()) == ["2024", "pages", "shards.json"]
+
+
+def test_rebuild_replaces_the_index_and_can_be_switched_off(tiny_content, tmp_path):
     content = tmp_path / "content"
     shutil.copytree(tiny_content, content)
     out = tmp_path / "out"
     build(content, out, "pelicanconf.py")
     # Same documents: the index is kept as it is (no file rewritten).
-    stamps = {p: p.stat().st_mtime_ns for p in (out / "pagefind").rglob("*") if p.is_file()}
+    before = {p: p.stat().st_mtime_ns for p in (out / "pagefind").rglob("*") if p.is_file()}
     build(content, out, "pelicanconf.py")
-    assert {p: p.stat().st_mtime_ns for p in (out / "pagefind").rglob("*") if p.is_file()} == stamps
-    # Changed documents: a new index replaces the old one whole.
-    stale = out / "pagefind" / "fragment" / "vi_stale.pf_fragment"
+    assert {p: p.stat().st_mtime_ns for p in (out / "pagefind").rglob("*") if p.is_file()} == before
+    # Changed documents: a new bundle replaces the shard's old one whole.
+    stale = out / "pagefind" / "pages" / "fragment" / "vi_stale.pf_fragment"
     stale.write_bytes(b"old")
     page = content / "pages" / "gioi-thieu.md"
     page.write_text(page.read_text(encoding="utf-8") + "\nThêm một câu.\n", encoding="utf-8")
     build(content, out, "pelicanconf.py")
     assert not stale.exists()
-    assert not (out / "pagefind.new").exists() and not (out / "pagefind.old").exists()
+    assert not list((out / "pagefind").glob("*.new")) and not list((out / "pagefind").glob("*.old"))
     # The future article has no `Status: scheduled`: the editorial checks keep
     # it out of listings (and so out of the index) even in the dev build.
     assert len(fragments(out)) == 3
@@ -184,7 +312,7 @@ def test_search_page_and_box_are_in_the_theme(tiny_content, tmp_path):
     build(tiny_content, out, "publishconf.py")
     page = soup(out / "tim-kiem" / "index.html")
     root = page.select_one("[data-search]")
-    assert root["data-pagefind"] == "https://danvan.songlam.example/pagefind/pagefind.js"
+    assert root["data-pagefind-shards"] == "https://danvan.songlam.example/pagefind/shards.json"
     assert page.find("meta", attrs={"name": "robots"})["content"] == "noindex"
     # Without JavaScript the page says so and links to sections and archives.
     notice = page.select_one("[data-search-nojs]")
@@ -200,3 +328,22 @@ def test_search_page_and_box_are_in_the_theme(tiny_content, tmp_path):
         field = form.select_one("input[name=q]")
         assert form.select_one(f"label[for={field['id']}]").get_text(strip=True) == "Tìm kiếm"
 
+
+
+def test_every_input_of_a_document_is_in_its_shard_digest():
+    """A shard is re-indexed when anything its documents are made from changes."""
+    import datetime
+
+    inputs = plugin.Inputs(lang="vi", title="Tiêu đề", link="a/b.html", summary="Tóm tắt", caption="Ảnh",
+                           content="<p>Nội dung</p>", category="Tin", date=datetime.datetime(2024, 3, 5, 8, 30),
+                           authors="Thanh Hà", source="Báo", tags="Đảng bộ")
+    digest = plugin.shard_digest({"a/b.html": inputs}, "vi", "1.5.2")
+    assert plugin.shard_digest({"a/b.html": plugin.Inputs(*inputs)}, "vi", "1.5.2") == digest
+    for field in plugin.Inputs._fields:
+        value = getattr(inputs, field)
+        other = value + datetime.timedelta(minutes=1) if field == "date" else value + "x"
+        assert plugin.shard_digest({"a/b.html": inputs._replace(**{field: other})}, "vi", "1.5.2") != digest, field
+    assert plugin.shard_digest({"a/c.html": inputs}, "vi", "1.5.2") != digest
+    assert plugin.shard_digest({"a/b.html": inputs}, "vi", "1.5.3") != digest
+    # The document is made from the inputs alone.
+    assert "Nội dung" in plugin.make_document(inputs).replace("\u1e13", "đ")

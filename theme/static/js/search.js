@@ -1,6 +1,18 @@
 /* Site search on the search page (tim-kiem/): a small UI of our own on
    Pagefind's JavaScript API (pagefind.js, written by plugins/search).
 
+   Shards: plugins/search writes one Pagefind bundle per year (and one for
+   pages) and lists them in pagefind/shards.json. This script loads
+   Pagefind's runtime (pagefind.js, its worker and WebAssembly) from the
+   first bundle only and merges the others into the same search
+   (mergeIndex, Pagefind's multi-site search): one result list ranked by
+   Pagefind's score across shards, filters counted over all of them. A
+   merged index keeps the options it was merged with (pagefind.options()
+   reaches the first bundle only), so exact-diacritics search runs on a
+   second instance (createInstance) whose every bundle is merged with
+   exactDiacritics on; it is made on the first query typed with diacritics,
+   and shares the worker and the WebAssembly of the first.
+
    Why not Pagefind's default UI: its labels are English unless translated,
    it builds results from HTML strings, and its result count is not a live
    region. This one speaks Vietnamese, builds every result with textContent
@@ -40,12 +52,14 @@
   var baseTitle = document.title;
   var collator = new Intl.Collator("vi");
 
-  var pagefind = null;
+  var pagefind = null;       // the module: every shard, folded diacritics
+  var exactSearch = null;    // promise of the exact-diacritics instance, made on first use
+  var bundles = [];          // the shards' bundle URLs, from shards.json
   var results = [];          // Pagefind results of the current search, exact matches first
   var shown = 0;
   var current = { query: "", filters: {} };
   var generation = 0;        // bumped by every new search; older work stops
-  var queue = Promise.resolve();  // Pagefind's options are global: one search at a time
+  var queue = Promise.resolve();  // one search at a time, in the order typed
   var timer = null;
 
   function encodeQuery(text) {
@@ -320,18 +334,32 @@
     }
   }
 
+  /* Pagefind with exactDiacritics on every shard: an instance of its own,
+     since options set on the module reach only the first bundle. */
+  function exactInstance() {
+    if (!exactSearch) {
+      exactSearch = (async function () {
+        var instance = pagefind.createInstance({ exactDiacritics: true });
+        await instance.init();
+        await Promise.all(bundles.slice(1).map(function (bundle) {
+          return instance.mergeIndex(bundle, { exactDiacritics: true });
+        }));
+        return instance;
+      })();
+      exactSearch.catch(function () { exactSearch = null; });  // try again next time
+    }
+    return exactSearch;
+  }
+
   async function findAndShow(query, filters, mine) {
     var term = encodeQuery(query);
-    var exact = [];
+    var searches = [pagefind.search(term, { filters: filters })];
     if (hasDiacritics(query)) {
-      await pagefind.options({ exactDiacritics: true });
-      try {
-        exact = (await pagefind.search(term, { filters: filters })).results;
-      } finally {
-        await pagefind.options({ exactDiacritics: false });
-      }
+      searches.push(exactInstance().then(function (exact) { return exact.search(term, { filters: filters }); }));
     }
-    var folded = (await pagefind.search(term, { filters: filters })).results;
+    var found = await Promise.all(searches);
+    var folded = found[0].results;
+    var exact = found[1] ? found[1].results : [];
     if (mine !== generation) return;
     results = rank(exact, folded, termCount(term));
     shown = 0;
@@ -370,13 +398,31 @@
     });
   }
 
+  /* The shards' bundle URLs from shards.json, asked again on every visit
+     (cache: "no-cache": a 304 when unchanged), so a new year's shard is
+     never missed. Same-origin URLs are passed as paths: Pagefind compares
+     them with the first bundle's path. */
+  async function loadManifest() {
+    var manifest = new URL(root.getAttribute("data-pagefind-shards"), location.href);
+    var response = await fetch(manifest.href, { cache: "no-cache" });
+    if (!response.ok) throw new Error("search: " + manifest.href + " " + response.status);
+    var shards = (await response.json()).shards || [];
+    if (!shards.length) throw new Error("search: no shards in " + manifest.href);
+    return shards.map(function (shard) {
+      var url = new URL(shard, manifest);
+      return url.origin === location.origin ? url.pathname : url.href;
+    });
+  }
+
   async function init() {
     var params = new URLSearchParams(location.search);
     input.value = params.get("q") || "";
     notice.hidden = true;
     try {
-      pagefind = await import(new URL(root.getAttribute("data-pagefind"), location.href).href);
+      bundles = await loadManifest();
+      pagefind = await import(new URL(bundles[0] + "pagefind.js", location.href).href);
       await pagefind.init();
+      await Promise.all(bundles.slice(1).map(function (bundle) { return pagefind.mergeIndex(bundle); }));
       fillFilters(await pagefind.filters());
     } catch (error) {
       failed(error);
