@@ -71,7 +71,9 @@ inverted index.
    number of articles, never as all pairs. Memory: the vocabulary, each
    article's term ids and counts as two compact arrays while reading
    (about 1.5 kB an article, freed as signatures are made), then
-   ``RELATED_TERMS`` entries per article.
+   ``RELATED_TERMS`` entries per article, and the cut posting lists as
+   Python lists (at most 40 bytes per entry, ``RELATED_TERMS`` entries per
+   article).
 
 Cost per build: reading text into terms is most of a cold run and is
 cached per article (``cache.py``: keyed by what the reading looks at, so an
@@ -335,11 +337,17 @@ def rank(docs, sigs, settings) -> list[list[int]]:
                 else:
                     entry[0].append(j)
                     entry[1].append(w)
+    # Cut to the articles where the term weighs most (newer on ties), as lists
+    # of Python ints and floats: every list is read by each article having
+    # the term, and reading an array makes a new object per number each
+    # time (the lists' ints are shared, so they cost 40 bytes an entry).
+    numbers = list(range(len(docs)))
     for term, (js, ws) in postings.items():
         if len(js) > cap:
-            # Keep the articles where the term weighs most; newer on ties.
             best = heapq.nlargest(cap, zip(ws, js))
-            postings[term] = (array("i", [j for _w, j in best]), array("d", [w for w, _j in best]))
+            postings[term] = ([numbers[j] for _w, j in best], [w for w, _j in best])
+        else:
+            postings[term] = ([numbers[j] for j in js], ws.tolist())
 
     count = settings["RELATED_COUNT"]
     floor = settings["RELATED_MIN_SCORE"]
