@@ -38,6 +38,15 @@ and only block ``make publish``):
 Messages are for editors, in Vietnamese: ``path:line: what is wrong — how to
 fix it``; ``Problem.detail`` is an English explanation for verbose mode.
 
+Speed: what a file says on its own (decoding, front matter, the checks
+above that need only the file, slug, output path, archive pages, links and
+images) is kept per file in ``CACHE_PATH/editorial-<fingerprint>.sqlite``
+(``cache.py``) and worked out again only for a new or changed file; what
+depends on other files or on the time (duplicate slugs, links, images and
+covers against the whole site, future dates, today's date in a hint) is
+decided at every check from those facts. The report is the same with or
+without the cache (``EDITORIAL_CACHE = False`` turns it off).
+
 Why our own parser for the front matter: it mirrors Python-Markdown's
 ``meta`` extension (the one Pelican uses, same regular expressions) but keeps
 line numbers and keeps going after a bad line, which neither Python-Markdown
@@ -48,14 +57,20 @@ find links and images, where both dialects agree.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import difflib
+import functools
+import gc
 import html.parser
+import logging
+import marshal
 import os
 import posixpath
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import unquote
 from zoneinfo import ZoneInfo
 
@@ -66,6 +81,10 @@ from pelican.utils import slugify as pelican_slugify
 
 from vietnamese import fold
 from vietnamese import slugify as vi_slugify
+
+from .cache import FileCache
+
+logger = logging.getLogger(__name__)
 
 MARKDOWN_EXTENSIONS = ("md", "markdown", "mkd", "mdown")
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".avif")
@@ -150,7 +169,7 @@ class Field:
 
 @dataclass
 class Document:
-    path: Path
+    file: str  # the real path (symbolic links resolved), as a string: see `path`
     rel: str  # posix path inside the content folder
     kind: str  # "article" or "page"
     text: str | None = None
@@ -161,6 +180,14 @@ class Document:
     date: dt.datetime | None = None
     category: str | None = None
     save_as: str | None = None
+    archives: tuple[str, ...] = ()  # its year/month/day archive pages (articles)
+    refs: list[_Ref] = field(default_factory=list)  # links and images in its text
+
+    @functools.cached_property
+    def path(self) -> Path:
+        """`file` as a Path, made when asked for (a problem names it): most files
+        have none, and 20,000 Path objects take about 0.1 s to make."""
+        return Path(self.file)
 
     def value(self, key: str) -> str | None:
         f = self.fields.get(key)
@@ -198,7 +225,7 @@ class _Problems:
 
     def add(self, doc: Document, line: int, code: str, message: str, fix: str, detail: str = "",
             subject: str = ""):
-        key = (str(doc.path), line, code, subject or message)
+        key = (doc.file, line, code, subject or message)
         if key not in self._seen:
             self._seen.add(key)
             self.items.append(Problem(doc.path, line, code, message, fix, detail))
@@ -226,16 +253,33 @@ def find_documents(content: Path, settings: dict) -> list[Document]:
                              extensions=MARKDOWN_EXTENSIONS)
     articles = finder.get_files(settings.get("ARTICLE_PATHS", [""]),
                                 exclude=settings.get("ARTICLE_EXCLUDES", []), extensions=MARKDOWN_EXTENSIONS)
+    real_dirs: dict[str, tuple[str, set[str]]] = {}
     for kind, files in (("article", articles - pages), ("page", pages)):
         for rel in files:
             rel = posixpath.normpath(rel.replace(os.sep, "/"))
-            docs.append(Document(path=(content / rel).resolve(), rel=rel, kind=kind))
+            docs.append(Document(file=_realpath(content, rel, real_dirs), rel=rel, kind=kind))
     docs.sort(key=lambda d: d.rel)
     return docs
 
 
-def _decode(doc: Document, problems: _Problems) -> bool:
-    data = doc.path.read_bytes()
+def _realpath(content: Path, rel: str, real_dirs: dict[str, tuple[str, set[str]]]) -> str:
+    """``str((content / rel).resolve())``, resolving each folder once (a realpath()
+    per file stats every folder on its way) and listing its symbolic links."""
+    folder, name = posixpath.split(rel)
+    known = real_dirs.get(folder)
+    if known is None:
+        real = os.path.realpath(os.path.join(content, folder))
+        with os.scandir(real) as entries:
+            known = real_dirs[folder] = (real, {e.name for e in entries if e.is_symlink()})
+    real, links = known
+    path = os.path.join(real, name)
+    return os.path.realpath(path) if name in links else path
+
+
+def _decode(doc: Document, problems: _Problems, data: bytes | None = None) -> bool:
+    if data is None:
+        with open(doc.file, "rb") as f:
+            data = f.read()
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -376,7 +420,9 @@ def _guess_iso(value: str) -> str | None:
     return text
 
 
-def _check_dates(doc: Document, settings: dict, problems: _Problems, now: dt.datetime) -> None:
+def _check_dates(doc: Document, settings: dict, problems: _Problems) -> None:
+    """Date formats and missing dates. What depends on the time of the check is
+    left for later: ``NOW`` in a hint, and the future date (``_check_future``)."""
     tz = ZoneInfo(settings.get("TIMEZONE") or "UTC")
     labels = {"date": "ngày đăng", "modified": "ngày cập nhật"}
     for key, label in labels.items():
@@ -387,7 +433,7 @@ def _check_dates(doc: Document, settings: dict, problems: _Problems, now: dt.dat
         parsed = _parse_date(raw, tz)
         if parsed is None:
             guess = _guess_iso(raw)
-            example = guess or now.strftime("%Y-%m-%d %H:%M")
+            example = guess or NOW
             problems.add(
                 doc, f.line, "date-invalid",
                 f"{label} «{raw}» không đúng dạng năm-tháng-ngày giờ:phút",
@@ -405,10 +451,13 @@ def _check_dates(doc: Document, settings: dict, problems: _Problems, now: dt.dat
             line = doc.line_of("status")
         else:
             message = "bài thiếu ngày đăng"
-            fix = f"thêm dòng «Date: {now.strftime('%Y-%m-%d %H:%M')}» ở phần đầu bài (giờ Việt Nam)"
+            fix = f"thêm dòng «Date: {NOW}» ở phần đầu bài (giờ Việt Nam)"
             line = 1
         problems.add(doc, line, "date-missing", message, fix, "articles need a Date")
-    if doc.date and doc.date > now and status in ("published",):
+
+
+def _check_future(doc: Document, problems: _Problems, now: dt.datetime) -> None:
+    if doc.date and doc.date > now and doc.status in ("published",):
         f = doc.fields["date"]
         problems.add(
             doc, f.line, "date-future",
@@ -492,24 +541,70 @@ def _slug_of(doc: Document, settings: dict, problems: _Problems) -> None:
 
 def _save_as(doc: Document, settings: dict, now: dt.datetime) -> str | None:
     """Where Pelican will write the document (its published location)."""
+    return _format_save_as(_save_as_parts(doc, settings), doc.date or now)
+
+
+def _save_as_parts(doc: Document, settings: dict) -> tuple[str, dict | None] | None:
+    """All of ``_save_as`` but the date: (Save_as as written, None) or (template, values)."""
     if not doc.slug:
         return None
     key = "ARTICLE_SAVE_AS" if doc.kind == "article" else "PAGE_SAVE_AS"
     authors = [a.strip() for a in (doc.value("authors") or doc.value("author") or "").split(",") if a.strip()]
-    category = Category(doc.category, settings).slug if doc.category else ""
+    category = _slug(Category, doc.category, settings) if doc.category else ""
     values = {k: f.value.strip() for k, f in doc.fields.items()}
     values.update(
         slug=doc.slug, lang=doc.value("lang") or settings.get("DEFAULT_LANG", "en"),
-        date=doc.date or now, category=category,
-        author=Author(authors[0], settings).slug if authors else "",
+        category=category, author=_slug(Author, authors[0], settings) if authors else "",
         path=doc.rel,
     )
+    values.pop("date", None)  # given by _format_save_as
     if doc.value("save_as"):
-        return doc.value("save_as")
+        return doc.value("save_as"), None
+    return str(settings.get(key, "{slug}.html")), values
+
+
+def _format_save_as(parts: tuple[str, dict | None] | None, date: dt.datetime) -> str | None:
+    if parts is None:
+        return None
+    template, values = parts
+    if values is None:
+        return template
     try:
-        return str(settings.get(key, "{slug}.html")).format(**values)
+        return template.format(**values, date=date)
     except (KeyError, IndexError, ValueError, AttributeError):
         return None
+
+
+def _archives(doc: Document, settings: dict) -> tuple[str, ...]:
+    """The year, month and day archive pages an article is listed on."""
+    if doc.kind != "article" or not doc.date:
+        return ()
+    found = []
+    for key in ("YEAR_ARCHIVE_SAVE_AS", "MONTH_ARCHIVE_SAVE_AS", "DAY_ARCHIVE_SAVE_AS"):
+        template = settings.get(key)
+        if template:
+            try:
+                found.append(str(template).format(date=doc.date).lstrip("/"))
+            except (KeyError, IndexError, ValueError, AttributeError):
+                pass
+    return tuple(found)
+
+
+_SLUGS: dict[tuple, str] = {}
+
+
+def _slug(cls: type, name: str, settings: dict) -> str:
+    """``cls(name, settings).slug``, remembered: a few sections and authors recur in
+    every file, and Pelican's slugify (Unidecode, regular expressions) is slow."""
+    subs = settings.get(f"{cls.__name__.upper()}_REGEX_SUBSTITUTIONS", settings.get("SLUG_REGEX_SUBSTITUTIONS", []))
+    key = (cls, name, repr(subs), settings.get("SLUGIFY_PRESERVE_CASE", False),
+           settings.get("SLUGIFY_USE_UNICODE", False))
+    slug = _SLUGS.get(key)
+    if slug is None:
+        slug = cls(name, settings).slug
+        if slug:  # an empty one is not remembered: Pelican warns about it each time
+            _SLUGS[key] = slug
+    return slug
 
 
 # --- Links and images in the text ---------------------------------------------------------
@@ -550,8 +645,7 @@ def _html_tags(fragment: str) -> list[tuple[str, dict, int]]:
     return parser.found
 
 
-@dataclass
-class _Ref:
+class _Ref(NamedTuple):
     kind: str  # "link" or "image"
     url: str
     line: int  # file line
@@ -624,13 +718,15 @@ class _Site:
 def _build_site(content: Path, docs: list[Document], settings: dict, now: dt.datetime) -> _Site:
     sources = set()
     for root, _dirs, files in os.walk(content, followlinks=True):
-        for name in files:
-            sources.add(Path(root, name).relative_to(content).as_posix())
+        folder = os.path.relpath(root, content).replace(os.sep, "/")
+        prefix = "" if folder == "." else folder + "/"
+        sources.update(prefix + name for name in files)
     static_dirs = [posixpath.normpath(p) for p in settings.get("STATIC_PATHS", []) if p]
     outputs: set[str] = set()
     extra = settings.get("EXTRA_PATH_METADATA", {}) or {}
+    in_static = _under_any(static_dirs)
     for rel in sources:
-        if _under(rel, static_dirs):
+        if in_static(rel):
             outputs.add((extra.get(rel) or {}).get("path", rel))
 
     def add(template: str | None, **values):
@@ -650,18 +746,16 @@ def _build_site(content: Path, docs: list[Document], settings: dict, now: dt.dat
             categories.add(doc.category)
         tags.update(t.strip() for t in (doc.value("tags") or "").split(",") if t.strip())
         authors.update(a.strip() for a in (doc.value("authors") or doc.value("author") or "").split(",") if a.strip())
-        if doc.kind == "article" and doc.date:
-            for key in ("YEAR_ARCHIVE_SAVE_AS", "MONTH_ARCHIVE_SAVE_AS", "DAY_ARCHIVE_SAVE_AS"):
-                add(settings.get(key), date=doc.date)
+        outputs.update(doc.archives)
     for name in categories:
-        slug = Category(name, settings).slug
+        slug = _slug(Category, name, settings)
         add(settings.get("CATEGORY_SAVE_AS"), slug=slug)
         for key in ("CATEGORY_FEED_ATOM", "CATEGORY_FEED_RSS"):
             add(settings.get(key), slug=slug)
     for name in tags:
-        add(settings.get("TAG_SAVE_AS"), slug=Tag(name, settings).slug)
+        add(settings.get("TAG_SAVE_AS"), slug=_slug(Tag, name, settings))
     for name in authors:
-        add(settings.get("AUTHOR_SAVE_AS"), slug=Author(name, settings).slug)
+        add(settings.get("AUTHOR_SAVE_AS"), slug=_slug(Author, name, settings))
     for name in settings.get("DIRECT_TEMPLATES", []):
         add(settings.get(f"{name.upper()}_SAVE_AS", f"{name}.html"))
     for key in ("FEED_ALL_ATOM", "FEED_ALL_RSS", "FEED_ATOM", "FEED_RSS"):
@@ -685,6 +779,14 @@ def _in_static(rel: str, site: _Site) -> bool:
 
 def _under(rel: str, folders: list[str]) -> bool:
     return any(d in (".", "") or rel == d or rel.startswith(d.rstrip("/") + "/") for d in folders)
+
+
+def _under_any(folders: list[str]):
+    """``lambda rel: _under(rel, folders)``, for every file of the site."""
+    if any(d in (".", "") for d in folders):
+        return lambda rel: True
+    exact, prefixes = set(folders), tuple(d.rstrip("/") + "/" for d in folders)
+    return lambda rel: rel in exact or rel.startswith(prefixes)
 
 
 def _check_ref(doc: Document, ref: _Ref, site: _Site, problems: _Problems) -> None:
@@ -803,23 +905,66 @@ def _check_cover(doc: Document, site: _Site, problems: _Problems) -> None:
 # --- The whole folder --------------------------------------------------------------------
 
 def check_folder(content: Path | str, settings: dict, now: dt.datetime | None = None) -> Report:
-    """Check every Markdown article and page under `content` with Pelican `settings`."""
+    """Check every Markdown article and page under `content` with Pelican `settings`.
+
+    Each file's own facts come from ``_examine``, or from the cache
+    (``cache.py``) when the file has not changed; then what depends on the
+    time and on the other files is worked out for all of them.
+    """
+    with _no_gc():
+        return _check_folder(content, settings, now)
+
+
+@contextlib.contextmanager
+def _no_gc():
+    """Pause the cycle collector. A check makes a few hundred thousand small
+    objects and no cycles (reference counting frees them); the collector would
+    scan them again and again: half of an unchanged folder's check."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _check_folder(content: Path | str, settings: dict, now: dt.datetime | None) -> Report:
     content = Path(content).resolve()
     now = now or _now(settings)
+    stamp = now.strftime("%Y-%m-%d %H:%M")
     problems = _Problems()
     docs = find_documents(content, settings)
-    readable = []
-    for doc in docs:
-        if not _decode(doc, problems):
-            continue
-        parse_header(doc, problems)
-        _check_title_status(doc, problems)
-        _check_dates(doc, settings, problems, now)
-        if doc.kind == "article":
-            _check_category(doc, settings, problems)
-        _slug_of(doc, settings, problems)
-        doc.save_as = _save_as(doc, settings, now)
-        readable.append(doc)
+    store = FileCache.open(settings, content)
+    complete = False
+    examined = 0
+    try:
+        readable = []
+        for doc in docs:
+            blob, data = store.get(doc.rel, doc.kind, doc.file) if store else (None, None)
+            if blob is None:
+                examined += 1
+                ok, later, found = _examine(doc, settings, data)
+                if store:
+                    store.put(doc.rel, _dump_facts(doc, ok, later, found))
+            else:
+                ok, later, found = _load_facts(doc, blob, settings)
+            for entry in found:
+                if entry is _FUTURE:
+                    _check_future(doc, problems, now)
+                else:
+                    line, code, message, fix, detail, subject = entry
+                    problems.add(doc, line, code, message, fix.replace(NOW, stamp), detail, subject)
+            if ok:
+                if later is not None:
+                    doc.save_as = _format_save_as(later, now)
+                readable.append(doc)
+        complete = True
+    finally:
+        if store:
+            store.close(prune=complete)
+    logger.debug("editorial: %d files, %d examined, %d more read to compare", len(docs), examined,
+                 store.hashed - examined if store else 0)
 
     default_lang = settings.get("DEFAULT_LANG", "en")
     for kind in ("article", "page"):
@@ -844,12 +989,85 @@ def check_folder(content: Path | str, settings: dict, now: dt.datetime | None = 
     site = _build_site(content, readable, settings, now)
     for doc in readable:
         _check_cover(doc, site, problems)
-        for ref in extract_refs(doc):
+        for ref in doc.refs:
             _check_ref(doc, ref, site, problems)
 
     order = {d.rel: i for i, d in enumerate(docs)}
-    items = sorted(problems.items, key=lambda p: (order.get(_rel(p.path, content), 0), p.line))
+    positions: dict[Path, int] = {}
+    for p in problems.items:
+        if p.path not in positions:
+            positions[p.path] = order.get(_rel(p.path, content), 0)
+    items = sorted(problems.items, key=lambda p: (positions[p.path], p.line))
     return Report(content, docs, items)
+
+
+# --- One file's facts, and the cache -------------------------------------------------
+
+# Stands for the time of the check ("YYYY-MM-DD HH:MM") in a hint; a file's
+# problems are kept without it, and it is written in at every check.
+NOW = "\x00now\x00"
+# In a file's list of problems: the place of the future-date check, which
+# depends on the time too.
+_FUTURE = None
+
+
+class _FileProblems:
+    """One file's problems, in the order found, as tuples (what the cache keeps)."""
+
+    def __init__(self):
+        self.items: list[tuple | None] = []
+        self._seen: set[tuple] = set()
+
+    def add(self, doc: Document, line: int, code: str, message: str, fix: str, detail: str = "",
+            subject: str = ""):
+        key = (line, code, subject or message)  # _Problems' key without the path
+        if key not in self._seen:
+            self._seen.add(key)
+            self.items.append((line, code, message, fix, detail, subject))
+
+
+def _examine(doc: Document, settings: dict, data: bytes | None = None) -> tuple[bool, tuple | None, list]:
+    """What the file alone tells: fills `doc` and returns (readable, the parts of
+    its ``save_as`` when that needs the time, its problems in order)."""
+    found = _FileProblems()
+    if not _decode(doc, found, data):
+        return False, None, found.items
+    parse_header(doc, found)
+    _check_title_status(doc, found)
+    _check_dates(doc, settings, found)
+    if doc.kind == "article":
+        found.items.append(_FUTURE)
+        _check_category(doc, settings, found)
+    _slug_of(doc, settings, found)
+    later = _save_as_parts(doc, settings)
+    if doc.date is not None:
+        doc.save_as, later = _format_save_as(later, doc.date), None
+    doc.archives = _archives(doc, settings)
+    doc.refs = extract_refs(doc)
+    return True, later, found.items
+
+
+def _dump_facts(doc: Document, ok: bool, later: tuple | None, found: list) -> bytes:
+    date = doc.date
+    if date is not None:  # ZoneInfo does not marshal: the local zone is TIMEZONE
+        local = isinstance(date.tzinfo, ZoneInfo)
+        date = ((date.replace(tzinfo=None) if local else date).isoformat(), local)
+    fields = tuple((key, f.name, f.value, f.line) for key, f in doc.fields.items())
+    return marshal.dumps((ok, fields, doc.body_offset, doc.slug, date, doc.category, doc.save_as, later,
+                          doc.archives, tuple(map(tuple, doc.refs)), tuple(found)))
+
+
+def _load_facts(doc: Document, blob: bytes, settings: dict) -> tuple[bool, tuple | None, tuple]:
+    """``_examine`` from the cache: the same `doc` (but its text) and result."""
+    ok, fields, doc.body_offset, doc.slug, date, doc.category, doc.save_as, later, doc.archives, refs, found = (
+        marshal.loads(blob))
+    doc.fields = {key: Field(name, value, line) for key, name, value, line in fields}
+    if date is not None:
+        iso, local = date
+        date = dt.datetime.fromisoformat(iso)
+        doc.date = date.replace(tzinfo=ZoneInfo(settings.get("TIMEZONE") or "UTC")) if local else date
+    doc.refs = [_Ref(*ref) for ref in refs]
+    return ok, later, found
 
 
 def _rel(path: Path, content: Path) -> str:

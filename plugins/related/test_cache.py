@@ -1,0 +1,186 @@
+"""Related news with its term cache: the same lists as without it, and no stale terms."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import sqlite3
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+import related.related as rel
+from related import cache, labelled
+from related.test_related import related_lists
+from tests.sitebuild import build
+
+
+class Article:
+    """What the plugin reads from a Pelican article."""
+
+    def __init__(self, n: int, topic: str, rng: random.Random):
+        pool = labelled.TOPICS[topic]
+        self.slug = f"bai-{n:03d}"
+        self.date = dt.datetime(2024, 1, 1, 8, 0) + dt.timedelta(days=n)
+        self.title = rng.choice(pool["titles"]).format(place=rng.choice(labelled.PLACES))
+        self.metadata = {"summary": rng.choice(pool["sentences"])}
+        self._content = "<p>" + " ".join(rng.sample(pool["sentences"], 6) + rng.sample(labelled.SHARED, 3)) + "</p>"
+        self.tags = [SimpleNamespace(slug=t) for t in rng.sample(["dan-van", "nong-thon-moi", "thanh-nien"], 2)]
+        self.category = SimpleNamespace(slug=rng.choice(["tin-hoat-dong", "dan-van-kheo"]))
+        self.source_path = f"/noi-dung/{self.slug}.md"
+        self.relative_source_path = f"{self.slug}.md"
+        self.status = "published"
+
+
+def corpus(seed: int = 3) -> list[Article]:
+    rng = random.Random(seed)
+    return [Article(n, topic, rng) for n, topic in enumerate(list(labelled.TOPICS) * 8)]
+
+
+def relate(articles, tmp_path: Path, **settings) -> dict[str, list[str]]:
+    """Run the plugin on `articles` (cache in tmp_path/cache); ``{slug: [related slugs]}``."""
+    generator = SimpleNamespace(settings={"CACHE_PATH": str(tmp_path / "cache"), "PATH": str(tmp_path), **settings},
+                                articles=articles, drafts=[])
+    rel.relate(generator)
+    return {a.slug: [r.slug for r in a.related_news] for a in articles}
+
+
+@pytest.fixture
+def reads(monkeypatch) -> list[str]:
+    """Slugs of the articles whose text the plugin reads (tokenises)."""
+    seen = []
+    original = rel.article_terms
+
+    def counting(article, settings):
+        seen.append(article.slug)
+        return original(article, settings)
+
+    monkeypatch.setattr(rel, "article_terms", counting)
+    return seen
+
+
+def test_cached_lists_are_the_uncached_lists(tmp_path, reads):
+    articles = corpus()
+    plain = relate(articles, tmp_path, RELATED_CACHE=False)
+    assert not (tmp_path / "cache").exists()
+    assert all(plain.values())
+    reads.clear()
+    assert relate(articles, tmp_path) == plain  # fills the cache
+    assert len(reads) == len(articles)
+    reads.clear()
+    assert relate(articles, tmp_path) == plain  # from the cache
+    assert reads == []
+
+
+def test_an_edited_article_is_read_again_and_its_signature_changes(tmp_path, reads):
+    articles = corpus()
+    relate(articles, tmp_path)
+    edited = articles[7]
+    docs = [rel._Doc(a, "published", dt.datetime.now(dt.timezone.utc), dt.datetime.now()) for a in articles]
+    settings = dict(rel.DEFAULTS)
+    before = rel.signatures(docs, settings)[7]
+    edited._content = edited._content.replace("<p>", "<p>Người dân phấn khởi đón nhận chủ trương mới. ", 1)
+    reads.clear()
+    cached = relate(articles, tmp_path)
+    assert reads == [edited.slug]
+    assert cached == relate(articles, tmp_path, RELATED_CACHE=False)
+    assert rel.signatures(docs, settings)[7] != before
+
+
+def test_the_key_is_what_the_reading_looks_at():
+    settings = dict(rel.DEFAULTS)
+    article = corpus()[0]
+    article._content = "<p>" + "Bà con ra đồng gặt lúa. " * 400 + "</p>"
+    key = rel.input_key(article, settings)
+    article._content += "<p>Đoạn cuối, sau phần được đọc.</p>"
+    assert rel.input_key(article, settings) == key  # past what plain_text reads
+    changes = [
+        lambda a: setattr(a, "title", a.title + " mới"),
+        lambda a: a.metadata.update(summary="Tóm tắt khác."),
+        lambda a: setattr(a, "_content", "<p>Mở đầu khác. " + a._content[3:]),
+        lambda a: a.tags.append(SimpleNamespace(slug="moi")),
+        lambda a: setattr(a, "category", SimpleNamespace(slug="khac")),
+    ]
+    for change in changes:
+        other = corpus()[0]
+        other._content = article._content
+        assert rel.input_key(other, settings) == key
+        change(other)
+        assert rel.input_key(other, settings) != key
+
+
+def test_ranking_settings_reuse_the_cache_reading_settings_do_not(tmp_path, reads):
+    articles = corpus()
+    relate(articles, tmp_path)
+    for setting, value, read_again in (("RELATED_COUNT", 3, False), ("RELATED_TITLE_WEIGHT", 3, True)):
+        plain = relate(articles, tmp_path, **{setting: value, "RELATED_CACHE": False})
+        reads.clear()
+        assert relate(articles, tmp_path, **{setting: value}) == plain
+        assert len(reads) == (len(articles) if read_again else 0), setting  # a new fingerprint: read once
+    assert len(list((tmp_path / "cache").glob("related-*.sqlite"))) == 2
+
+
+def test_term_ids_say_which_terms_are_single_syllables():
+    assert [cache.term_id(5, t) & 1 for t in ("lũ", "lũ lụt", "#dan-van", "@tin-hoat-dong")] == [1, 0, 0, 0]
+    vocabulary = cache.Vocabulary()
+    ids = vocabulary.resolve({"lũ": 1, "lũ lụt": 1})
+    assert ids == {"lũ": 1, "lũ lụt": 2}
+
+
+def test_two_builds_at_once_number_terms_the_same(tmp_path):
+    settings = dict(rel.DEFAULTS)
+    pelican = {"CACHE_PATH": str(tmp_path / "cache"), "PATH": str(tmp_path)}
+    first, second = cache.TermStore.open(pelican, settings), cache.TermStore.open(pelican, settings)
+    try:
+        first.resolve({"lũ lụt": 1, "cứu trợ": 1})
+        second.resolve({"cứu trợ": 1, "người dân": 1})
+        assert second.ids["cứu trợ"] == first.ids["cứu trợ"]
+        assert len({*first.ids.values(), *second.ids.values()}) == 3
+    finally:
+        first.close()
+        second.close()
+
+
+def test_rows_no_article_uses_are_dropped(tmp_path):
+    articles = corpus()
+    relate(articles, tmp_path)
+    relate(articles[:-3], tmp_path)
+    [db] = (tmp_path / "cache").glob("related-*.sqlite")
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM articles").fetchone() == (len(articles) - 3,)
+
+
+def test_an_unusable_cache_only_costs_time(tmp_path, caplog):
+    articles = corpus()
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("", encoding="utf-8")
+    generator = SimpleNamespace(settings={"CACHE_PATH": str(blocked), "PATH": str(tmp_path)}, articles=articles,
+                                drafts=[])
+    rel.relate(generator)
+    assert "cache" in caplog.text
+    assert {a.slug: [r.slug for r in a.related_news] for a in articles} == relate(articles, tmp_path,
+                                                                                   RELATED_CACHE=False)
+
+
+def test_a_build_with_an_edited_article_matches_an_uncached_build(tmp_path):
+    """Real builds: the cache is filled, one article gets another topic's text."""
+    content = tmp_path / "content"
+    labels = labelled.generate(content)
+    cached = {"CACHE_PATH": str(tmp_path / "cache")}
+    build(content, tmp_path / "out-1", "publishconf.py", settings=cached)
+    before = related_lists(tmp_path / "out-1")
+    slug = next(s for s, topic in labels.items() if topic == "lu-lut")
+    path = content / "bai-viet" / f"{slug}.md"
+    head, _, _body = path.read_text(encoding="utf-8").partition("\n\n")
+    land = " ".join(labelled.TOPICS["dat-dai-doi-thoai"]["sentences"][:8])
+    path.write_text(f"{head}\n\n{land}\n", encoding="utf-8")
+    build(content, tmp_path / "out-2", "publishconf.py", settings=cached)
+    build(content, tmp_path / "out-3", "publishconf.py", settings={**cached, "RELATED_CACHE": False})
+    after, plain = related_lists(tmp_path / "out-2"), related_lists(tmp_path / "out-3")
+    assert after == plain
+    assert after[slug] != before[slug]
+    assert sum(labels[r] == "dat-dai-doi-thoai" for r in after[slug]) >= 3
+    [db] = (tmp_path / "cache").glob("related-*.sqlite")
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM articles").fetchone() == (len(labels),)
