@@ -14,8 +14,8 @@ dict, is read one file at a time, and is loaded whole into memory. Here:
   worker processes (``BUILDSPEED_WORKERS``), and the results stored;
 - the database is SQLite (standard library): looked up row by row, never
   loaded whole, and rows not used by a build are pruned at its end;
-- a file is hashed again only when its size or mtime differ from when it
-  was last hashed (``Store.keys_for``), so an unchanged 20,000-article
+- a file is hashed again only when its size, mtime, ctime or inode differ
+  from when it was last hashed (``Store.keys_for``), so an unchanged 20,000-article
   folder is not read through on every build.
 
 Only Markdown readers are wrapped; other readers (HTML) are cheap.
@@ -123,7 +123,7 @@ class Store:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, data BLOB, used REAL)")
         self.db.execute("CREATE TABLE IF NOT EXISTS files "
-                        "(path TEXT PRIMARY KEY, size INTEGER, mtime INTEGER, checked INTEGER, key TEXT)")
+                        "(path TEXT PRIMARY KEY, size INTEGER, stamp TEXT, checked INTEGER, key TEXT)")
         self.stamp = time.time()
         self.used = []
         self.seen = []  # source paths this build looked at
@@ -131,29 +131,31 @@ class Store:
     def keys_for(self, paths) -> dict:
         """path -> cache key, reading (hashing) only files that may have changed.
 
-        A file whose size and mtime are those recorded when it was last hashed
-        is not read again, provided its mtime was at least 2 s older than that
-        moment (a file rewritten within the same clock tick, same size, would
+        A file whose size, mtime, ctime and inode are those recorded when it
+        was last hashed is not read again (as git's index), provided its mtime
+        was at least 2 s older than that moment (a file rewritten within the same clock tick, same size, would
         otherwise look unchanged)."""
         known = {}
         paths = list(paths)
         for i in range(0, len(paths), 500):
             part = paths[i : i + 500]
             marks = ",".join("?" * len(part))
-            for path, size, mtime, checked, key in self.db.execute(
-                    f"SELECT path, size, mtime, checked, key FROM files WHERE path IN ({marks})", part):
-                known[path] = (size, mtime, checked, key)
+            for path, size, stamp, checked, key in self.db.execute(
+                    f"SELECT path, size, stamp, checked, key FROM files WHERE path IN ({marks})", part):
+                known[path] = (size, stamp, checked, key)
         keys, fresh = {}, []
         self.seen.extend(paths)
         for path in paths:
             st = os.stat(path)
             row = known.get(path)
-            if row and row[:2] == (st.st_size, st.st_mtime_ns) and st.st_mtime_ns < row[2] - 2_000_000_000:
+            # ctime cannot be set from user space: a tool restoring an old mtime still changes it
+            stamp = f"{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
+            if row and row[:2] == (st.st_size, stamp) and st.st_mtime_ns < row[2] - 2_000_000_000:
                 keys[path] = row[3]
                 continue
             now = time.time_ns()
             keys[path] = file_key(path)
-            fresh.append((path, st.st_size, st.st_mtime_ns, now, keys[path]))
+            fresh.append((path, st.st_size, stamp, now, keys[path]))
         if fresh:
             self.db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)", fresh)
             self.db.commit()
