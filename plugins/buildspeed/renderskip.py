@@ -289,9 +289,8 @@ def render_recorded(template, ctx: dict, keys: Keys):
     finally:
         _active = None
     if rec.unknown is not None:
-        logger.debug("buildspeed: not recorded (%s)", rec.unknown)
-        if os.environ.get("BUILDSPEED_DEBUG"):
-            print("not recorded", ctx.get("output_file"), rec.unknown, file=sys.stderr)
+        logger.debug("buildspeed: %s not recorded, it will always render (%s)",
+                     ctx.get("output_file"), rec.unknown)
         return output, None
     return output, pack(rec.reads)[0]
 
@@ -357,13 +356,9 @@ class Checker:
                         continue
                 values.append(self._digest(read, ctx, env, keys, localsiteurl))
         except (Unknown, LookupError, AttributeError, TypeError, ValueError) as exc:
-            if os.environ.get("BUILDSPEED_DEBUG"):
-                print("skip-check failed", path, repr(exc), file=sys.stderr)
+            logger.debug("buildspeed: %s renders: its inputs cannot be read again (%r)", path, exc)
             return False
-        same = _h("\0".join(values)) == digest
-        if os.environ.get("BUILDSPEED_DEBUG") and not same:
-            print("changed", path, file=sys.stderr)
-        return same
+        return _h("\0".join(values)) == digest
 
     def _object(self, key: tuple, ctx: dict):
         if key[0] in _JOB_KEYS:
