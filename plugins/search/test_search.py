@@ -247,9 +247,37 @@ def test_one_shard_and_the_old_layout_is_cleared(tiny_content, tmp_path):
                                           "/tin-hoat-dong/bai-nam-2022.html", "/gioi-thieu.html"}
     # Half years: 2024-1 (March), 2022-1 (January).
     build(tiny_content, out, "pelicanconf.py", {"SEARCH_SHARD_BY": "half"})
-    assert manifest(out) == ["pages/", "2024-1/", "2022-1/"]
+    assert manifest(out) == ["pages/", "2024-h1/", "2022-h1/"]
     proc = build(tiny_content, out, "pelicanconf.py", {"SEARCH_SHARD_BY": "week"}, check=False)
     assert proc.returncode != 0 and "SEARCH_SHARD_BY" in proc.stdout + proc.stderr
+
+
+def test_the_newest_quarter_has_a_shard_of_its_own(tiny_content, tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(tiny_content, content)
+    out = tmp_path / "out"
+    recent = {"SEARCH_RECENT_SHARD": "quarter"}
+    build(content, out, "pelicanconf.py", recent)
+    # The newest article (05/03/2024) is in the first quarter of 2024.
+    assert manifest(out) == ["pages/", "2024-q1/", "2022/"]
+    before = stamps(out / "pagefind")
+    # Another article of that quarter: only that small shard is re-indexed.
+    write(content / "c.md", ARTICLE.format(title="Bài tháng hai", date="2024-02-10 09:00",
+                                           category="Tin hoạt động", extra="", body="Bài tháng hai."))
+    build(content, out, "pelicanconf.py", recent)
+    after = stamps(out / "pagefind")
+    assert {p: s for p, s in after.items() if "2024-q1" not in p.parts} == {
+        p: s for p, s in before.items() if "2024-q1" not in p.parts}
+    assert len(fragments(out, "2024-q1")) == 2
+    # The first article of the next quarter: the first quarter joins its year.
+    write(content / "d.md", ARTICLE.format(title="Bài tháng năm", date="2024-05-02 09:00",
+                                           category="Tin hoạt động", extra="", body="Bài tháng năm."))
+    build(content, out, "pelicanconf.py", recent)
+    assert manifest(out) == ["pages/", "2024/", "2024-q2/", "2022/"]
+    assert set(fragments(out, "2024-q2")) == {"/tin-hoat-dong/bai-thang-nam.html"}
+    assert len(fragments(out, "2024")) == 2 and not (out / "pagefind" / "2024-q1").exists()
+    proc = build(content, out, "pelicanconf.py", {"SEARCH_RECENT_SHARD": "year"}, check=False)
+    assert proc.returncode != 0 and "SEARCH_RECENT_SHARD" in proc.stdout + proc.stderr
 
 
 def test_a_failed_pagefind_run_leaves_the_old_shard(tiny_content, tmp_path, monkeypatch):
