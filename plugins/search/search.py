@@ -75,7 +75,7 @@ Settings (defaults):
   index chunks to each query); ``None``: one shard (``all/``) for everything;
 - ``SEARCH_RECENT_SHARD = None``: a period shorter than ``SEARCH_SHARD_BY``
   (``"quarter"``…) whose newest articles get a shard of their own (see
-  :func:`_shards_of`);
+  :func:`_shards_of`; ignored with one shard);
 - ``SEARCH_WORKERS``: Pagefind processes at once (``BUILDSPEED_WORKERS``,
   else the CPU count).
 
@@ -272,7 +272,7 @@ def start(generators):
     recent = settings.get("SEARCH_RECENT_SHARD")
     if by and by not in PERIODS:
         raise ValueError(f"SEARCH_SHARD_BY: {by!r} is not one of {sorted(PERIODS)} or None")
-    if recent and (recent not in PERIODS or not by or PERIODS[recent] >= PERIODS[by]):
+    if by and recent and (recent not in PERIODS or PERIODS[recent] >= PERIODS[by]):
         raise ValueError(f"SEARCH_RECENT_SHARD: {recent!r} is not a period shorter than SEARCH_SHARD_BY ({by!r})")
     _pending.update(documents={}, by=by, recent=recent if by else None)
 
