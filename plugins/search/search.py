@@ -15,14 +15,23 @@ Why shards: one Pagefind run over a whole 20,000-article site takes about
 article's shard follows from its date, so membership is stable: a new or
 edited article changes one shard, and only the shards whose documents
 changed are re-indexed (a digest of what each shard's documents are made
-from is kept in ``<shard>/portal-documents.sha256``); the others are not touched at all, so
-their files keep their mtimes and nothing new is uploaded. A shard is built
-into ``<shard>.new`` and swapped in, so a failed run leaves the old one in
-place; shards that no longer exist are removed, and ``shards.json`` is
-rewritten only when its bytes change. Changed shards are indexed by up to
+from is kept in ``<shard>/portal-documents.sha256``); the others are not
+touched at all, so their files keep their mtimes and nothing new is
+uploaded. A shard is built into ``<shard>.new`` first, so a failed run
+leaves the old one in place, then updated file by file (:func:`_swap`: a
+new article rewrites a dozen files of its shard, not all of them); shards
+that no longer exist are removed, and ``shards.json`` is rewritten only
+when its bytes change. Changed shards are indexed by up to
 ``SEARCH_WORKERS`` Pagefind processes at once, largest first; memory is that
 of the shards being indexed (about 0.2 MB per article: ~450 MB for a year of
 2,200 articles), not of the whole site.
+
+The cost is in the browser: each shard answers a query with at least one
+index chunk per word (Pagefind closes a chunk at 20,000 word positions, a
+size it does not let us set), so a query downloads more with more shards.
+Hence years, not months, and ``SEARCH_RECENT_SHARD`` (pelicanconf.py:
+``"quarter"``) for what changes often: the newest quarter's articles in a
+small shard of their own, which is all a new article re-indexes.
 
 What is indexed: exactly what Pelican publishes, read from the content
 objects, not from the written pages. Articles (``generator.articles``: no
