@@ -124,6 +124,11 @@ SIDEBAR_SAVE_AS = "ben-le/index.html"
 # The search results page (search.html; the index is built by plugins/search).
 SEARCH_URL = "tim-kiem/"
 SEARCH_SAVE_AS = "tim-kiem/index.html"
+# The index in shards (one Pagefind bundle per year), and the newest article's
+# quarter in a small shard of its own, so publishing re-indexes a few hundred
+# articles, not a year's worth (figures in README, "Tìm kiếm").
+SEARCH_SHARD_BY = "year"
+SEARCH_RECENT_SHARD = "quarter"
 PAGINATED_TEMPLATES = {"index": None, "tag": None, "category": None, "author": None}
 
 # --- Feeds: Atom and RSS, site-wide and per category ---------------------------

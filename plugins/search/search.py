@@ -15,14 +15,23 @@ Why shards: one Pagefind run over a whole 20,000-article site takes about
 article's shard follows from its date, so membership is stable: a new or
 edited article changes one shard, and only the shards whose documents
 changed are re-indexed (a digest of what each shard's documents are made
-from is kept in ``<shard>/portal-documents.sha256``); the others are not touched at all, so
-their files keep their mtimes and nothing new is uploaded. A shard is built
-into ``<shard>.new`` and swapped in, so a failed run leaves the old one in
-place; shards that no longer exist are removed, and ``shards.json`` is
-rewritten only when its bytes change. Changed shards are indexed by up to
+from is kept in ``<shard>/portal-documents.sha256``); the others are not
+touched at all, so their files keep their mtimes and nothing new is
+uploaded. A shard is built into ``<shard>.new`` first, so a failed run
+leaves the old one in place, then updated file by file (:func:`_swap`: a
+new article rewrites a dozen files of its shard, not all of them); shards
+that no longer exist are removed, and ``shards.json`` is rewritten only
+when its bytes change. Changed shards are indexed by up to
 ``SEARCH_WORKERS`` Pagefind processes at once, largest first; memory is that
 of the shards being indexed (about 0.2 MB per article: ~450 MB for a year of
 2,200 articles), not of the whole site.
+
+The cost is in the browser: each shard answers a query with at least one
+index chunk per word (Pagefind closes a chunk at 20,000 word positions, a
+size it does not let us set), so a query downloads more with more shards.
+Hence years, not months, and ``SEARCH_RECENT_SHARD`` (pelicanconf.py:
+``"quarter"``) for what changes often: the newest quarter's articles in a
+small shard of their own, which is all a new article re-indexes.
 
 What is indexed: exactly what Pelican publishes, read from the content
 objects, not from the written pages. Articles (``generator.articles``: no
@@ -69,10 +78,13 @@ Settings (defaults):
 - ``SEARCH_OUTPUT_DIR = "pagefind"``: folder inside ``OUTPUT_PATH``, owned by
   this plugin (whatever else is in it is removed);
 - ``SEARCH_LANGUAGE``: ``DEFAULT_LANG`` (one language for the whole site);
-- ``SEARCH_SHARD_BY = "year"``: one shard per year; ``"half"`` or
-  ``"quarter"`` split each year (``2024-1``, ``2024-2``…: smaller shards,
-  quicker to re-index, more for a browser to merge); ``None``: one shard
-  (``all/``) for everything;
+- ``SEARCH_SHARD_BY = "year"``: one shard per year; ``"half"``,
+  ``"quarter"`` or ``"month"`` split each year (``2024-h2``, ``2024-q3``,
+  ``2024-m07``: smaller shards, quicker to re-index, but every shard adds
+  index chunks to each query); ``None``: one shard (``all/``) for everything;
+- ``SEARCH_RECENT_SHARD = None``: a period shorter than ``SEARCH_SHARD_BY``
+  (``"quarter"``…) whose newest articles get a shard of their own (see
+  :func:`_shards_of`; ignored with one shard);
 - ``SEARCH_WORKERS``: Pagefind processes at once (``BUILDSPEED_WORKERS``,
   else the CPU count).
 
@@ -233,33 +245,30 @@ def search_document(item, is_article: bool) -> str:
     return make_document(document_inputs(item, is_article))
 
 
-# Articles per shard: the months of a year one shard covers ("year": the
-# whole year). An article's date fixes its shard, so a new or edited article
-# re-indexes one shard; pages have a shard of their own.
-SHARD_MONTHS = {"year": 12, "half": 6, "quarter": 3}
+# Articles per shard: the months of a year one shard covers. An article's
+# date fixes its shard, so a new or edited article re-indexes one shard;
+# pages have a shard of their own.
+PERIODS = {"year": 12, "half": 6, "quarter": 3, "month": 1}
 PAGES_SHARD = "pages"
 SINGLE_SHARD = "all"
 MANIFEST = "shards.json"
 DIGEST_FILE = "portal-documents.sha256"
 
 
-def shard_of(item, is_article: bool, by) -> str:
-    """The shard (a folder name) an article or page is indexed in."""
-    if not by:
-        return SINGLE_SHARD
-    if not is_article:
-        return PAGES_SHARD
-    months = SHARD_MONTHS[by]
+def period(date, by: str) -> str:
+    """The shard name of a date's period: ``2024``, ``2024-h2``, ``2024-q3``, ``2024-m07``."""
+    months = PERIODS[by]
     if months == 12:
-        return str(item.date.year)
-    return f"{item.date.year}-{(item.date.month - 1) // months + 1}"
+        return str(date.year)
+    index = (date.month - 1) // months + 1
+    return f"{date.year}-{by[0]}{index:02d}" if by == "month" else f"{date.year}-{by[0]}{index}"
 
 
 def shard_order(name: str):
     """Pages first, then the newest period first: the first shard is the one
     the search page loads Pagefind's runtime from, so it should be the one
     that changes least (and its URL the same from year to year)."""
-    return (name != PAGES_SHARD, [-int(part) if part.isdigit() else 0 for part in name.split("-")], name)
+    return (name != PAGES_SHARD, [-int("".join(c for c in part if c.isdigit()) or 0) for part in name.split("-")], name)
 
 
 def start(generators):
@@ -269,9 +278,26 @@ def start(generators):
     if not settings.get("SEARCH_INDEX", True):
         return
     by = settings.get("SEARCH_SHARD_BY", "year")
-    if by and by not in SHARD_MONTHS:
-        raise ValueError(f"SEARCH_SHARD_BY: {by!r} is not one of {sorted(SHARD_MONTHS)} or None")
-    _pending.update(documents={}, by=by)
+    recent = settings.get("SEARCH_RECENT_SHARD")
+    if by and by not in PERIODS:
+        raise ValueError(f"SEARCH_SHARD_BY: {by!r} is not one of {sorted(PERIODS)} or None")
+    if by and recent and (recent not in PERIODS or PERIODS[recent] >= PERIODS[by]):
+        raise ValueError(f"SEARCH_RECENT_SHARD: {recent!r} is not a period shorter than SEARCH_SHARD_BY ({by!r})")
+    _pending.update(documents={}, by=by, recent=recent if by else None)
+
+
+def _shards_of(items, is_article: bool) -> list[str]:
+    """The shard of each item. With ``SEARCH_RECENT_SHARD``, the articles of
+    the newest article's period (its quarter, say) have a shard of their own
+    beside the year's: publishing re-indexes that small shard, and the year's
+    shard takes them in once, when the first article of the next period comes."""
+    by, recent = _pending["by"], _pending["recent"]
+    if not by:
+        return [SINGLE_SHARD] * len(items)
+    if not is_article:
+        return [PAGES_SHARD] * len(items)
+    newest = period(max(item.date for item in items), recent) if recent and items else None
+    return [newest if newest and period(item.date, recent) == newest else period(item.date, by) for item in items]
 
 
 def _collect(items, is_article: bool) -> None:
@@ -279,8 +305,8 @@ def _collect(items, is_article: bool) -> None:
     if shards is None:
         return
     begin = time.perf_counter()
-    for item in items:
-        shards.setdefault(shard_of(item, is_article, _pending["by"]), {})[item.save_as] = document_inputs(item, is_article)
+    for item, shard in zip(items, _shards_of(items, is_article)):
+        shards.setdefault(shard, {})[item.save_as] = document_inputs(item, is_article)
     _pending["seconds"] += time.perf_counter() - begin
 
 

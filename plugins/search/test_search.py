@@ -163,16 +163,21 @@ def test_shards_and_manifest(tiny_content, tmp_path):
     out = tmp_path / "out"
     build(tiny_content, out, "pelicanconf.py")
     # Pages first (the search page loads Pagefind's runtime from the first
-    # shard: the one that changes least), then the newest year first.
-    assert manifest(out) == ["pages/", "2024/", "2022/"]
-    assert sorted(p.name for p in (out / "pagefind").iterdir()) == ["2022", "2024", "pages", "shards.json"]
-    for shard in ("pages", "2024", "2022"):
+    # shard: the one that changes least), then the newest period first: the
+    # newest article's quarter (pelicanconf.py: SEARCH_RECENT_SHARD), years.
+    assert manifest(out) == ["pages/", "2024-q1/", "2022/"]
+    assert sorted(p.name for p in (out / "pagefind").iterdir()) == ["2022", "2024-q1", "pages", "shards.json"]
+    for shard in ("pages", "2024-q1", "2022"):
         bundle = out / "pagefind" / shard
         for name in ("pagefind.js", "pagefind-worker.js", "pagefind-entry.json", "portal-documents.sha256"):
             assert (bundle / name).is_file(), (shard, name)
-    assert set(fragments(out, "2024")) == {"/dan-van-kheo/dang-bo-xa-binh-an.html"}
+    assert set(fragments(out, "2024-q1")) == {"/dan-van-kheo/dang-bo-xa-binh-an.html"}
     assert set(fragments(out, "2022")) == {"/tin-hoat-dong/bai-nam-2022.html"}
     assert set(fragments(out, "pages")) == {"/gioi-thieu.html"}
+    # Without the recent shard: one shard per year.
+    build(tiny_content, out, "pelicanconf.py", {"SEARCH_RECENT_SHARD": None})
+    assert manifest(out) == ["pages/", "2024/", "2022/"]
+    assert set(fragments(out, "2024")) == {"/dan-van-kheo/dang-bo-xa-binh-an.html"}
 
 
 ANOTHER_2022 = ARTICLE.format(title="Bài thứ hai năm 2022", date="2022-06-01 09:00", category="Tin hoạt động",
@@ -221,18 +226,18 @@ def test_shards_come_and_go_with_their_years(tiny_content, tmp_path):
     shutil.copytree(tiny_content, content)
     out = tmp_path / "out"
     build(content, out, "pelicanconf.py")
-    kept = stamps(out / "pagefind" / "2024")
+    kept = stamps(out / "pagefind" / "2024-q1")
     # An article in a new year: a new shard, listed in the manifest.
     write(content / "d.md", ARTICLE.format(title="Bài năm 2019", date="2019-05-01 09:00",
                                            category="Tin hoạt động", extra="", body="Bài cũ."))
     build(content, out, "pelicanconf.py")
-    assert manifest(out) == ["pages/", "2024/", "2022/", "2019/"]
+    assert manifest(out) == ["pages/", "2024-q1/", "2022/", "2019/"]
     # The only article of 2022 removed: its shard is removed too.
     (content / "b.md").unlink()
     build(content, out, "pelicanconf.py")
-    assert manifest(out) == ["pages/", "2024/", "2019/"]
+    assert manifest(out) == ["pages/", "2024-q1/", "2019/"]
     assert not (out / "pagefind" / "2022").exists()
-    assert stamps(out / "pagefind" / "2024") == kept
+    assert stamps(out / "pagefind" / "2024-q1") == kept
 
 
 def test_one_shard_and_the_old_layout_is_cleared(tiny_content, tmp_path):
@@ -246,10 +251,38 @@ def test_one_shard_and_the_old_layout_is_cleared(tiny_content, tmp_path):
     assert set(fragments(out, "all")) == {"/dan-van-kheo/dang-bo-xa-binh-an.html",
                                           "/tin-hoat-dong/bai-nam-2022.html", "/gioi-thieu.html"}
     # Half years: 2024-1 (March), 2022-1 (January).
-    build(tiny_content, out, "pelicanconf.py", {"SEARCH_SHARD_BY": "half"})
-    assert manifest(out) == ["pages/", "2024-1/", "2022-1/"]
+    build(tiny_content, out, "pelicanconf.py", {"SEARCH_SHARD_BY": "half", "SEARCH_RECENT_SHARD": None})
+    assert manifest(out) == ["pages/", "2024-h1/", "2022-h1/"]
     proc = build(tiny_content, out, "pelicanconf.py", {"SEARCH_SHARD_BY": "week"}, check=False)
     assert proc.returncode != 0 and "SEARCH_SHARD_BY" in proc.stdout + proc.stderr
+
+
+def test_the_newest_quarter_has_a_shard_of_its_own(tiny_content, tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(tiny_content, content)
+    out = tmp_path / "out"
+    recent = {"SEARCH_RECENT_SHARD": "quarter"}  # as in pelicanconf.py, said here
+    build(content, out, "pelicanconf.py", recent)
+    # The newest article (05/03/2024) is in the first quarter of 2024.
+    assert manifest(out) == ["pages/", "2024-q1/", "2022/"]
+    before = stamps(out / "pagefind")
+    # Another article of that quarter: only that small shard is re-indexed.
+    write(content / "c.md", ARTICLE.format(title="Bài tháng hai", date="2024-02-10 09:00",
+                                           category="Tin hoạt động", extra="", body="Bài tháng hai."))
+    build(content, out, "pelicanconf.py", recent)
+    after = stamps(out / "pagefind")
+    assert {p: s for p, s in after.items() if "2024-q1" not in p.parts} == {
+        p: s for p, s in before.items() if "2024-q1" not in p.parts}
+    assert len(fragments(out, "2024-q1")) == 2
+    # The first article of the next quarter: the first quarter joins its year.
+    write(content / "d.md", ARTICLE.format(title="Bài tháng năm", date="2024-05-02 09:00",
+                                           category="Tin hoạt động", extra="", body="Bài tháng năm."))
+    build(content, out, "pelicanconf.py", recent)
+    assert manifest(out) == ["pages/", "2024/", "2024-q2/", "2022/"]
+    assert set(fragments(out, "2024-q2")) == {"/tin-hoat-dong/bai-thang-nam.html"}
+    assert len(fragments(out, "2024")) == 2 and not (out / "pagefind" / "2024-q1").exists()
+    proc = build(content, out, "pelicanconf.py", {"SEARCH_RECENT_SHARD": "year"}, check=False)
+    assert proc.returncode != 0 and "SEARCH_RECENT_SHARD" in proc.stdout + proc.stderr
 
 
 def test_a_failed_pagefind_run_leaves_the_old_shard(tiny_content, tmp_path, monkeypatch):

@@ -1,8 +1,9 @@
 /* Site search on the search page (tim-kiem/): a small UI of our own on
    Pagefind's JavaScript API (pagefind.js, written by plugins/search).
 
-   Shards: plugins/search writes one Pagefind bundle per year (and one for
-   pages) and lists them in pagefind/shards.json. This script loads
+   Shards: plugins/search writes one Pagefind bundle per year (one for
+   pages, one for the newest quarter) and lists them in
+   pagefind/shards.json. This script loads
    Pagefind's runtime (pagefind.js, its worker and WebAssembly) from the
    first bundle only and merges the others into the same search
    (mergeIndex, Pagefind's multi-site search): one result list ranked by
