@@ -12,7 +12,9 @@ then runs two full builds, each in a fresh child process:
 - without the plugin (``related`` removed from PLUGINS).
 
 Prints one row per size: the plugin's time and peak memory, the two builds'
-total times and the processes' peak RSS.
+total times and the processes' peak RSS. The plugin's term cache is off
+(``RELATED_CACHE = False``): this measures reading every article;
+``bench/bench_caches.py`` measures builds with the cache.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ def child(content: Path, output: Path, with_plugin: bool) -> dict:
     logging.disable(logging.WARNING)  # corpus warnings are not what we measure
     override = {"PATH": str(content), "OUTPUT_PATH": str(output), "DELETE_OUTPUT_DIRECTORY": True}
     settings = read_settings(str(ROOT / "pelicanconf.py"), override=override)
+    settings["RELATED_CACHE"] = False
     figures: dict = {"articles": 0}
     if with_plugin:
         import related.related as rel

@@ -95,6 +95,7 @@ class FileCache:
         self.rows = {row[0]: row[1:] for row in self.db.execute(
             "SELECT rel, kind, size, mtime, ctime, ino, checked, digest, facts FROM files WHERE folder=?", (folder,))}
         self.seen: set[str] = set()
+        self.started = time.time_ns()  # before any stat(): see RACY_NS
         self.pending: dict[str, tuple] = {}  # rel -> row values awaiting their facts
         self.writes: list[tuple] = []
         self.hashed = 0
@@ -121,7 +122,7 @@ class FileCache:
     def get(self, rel: str, kind: str, path) -> tuple[bytes | None, bytes | None]:
         """(facts, None) when the file is known; (None, its bytes) when it must be checked."""
         self.seen.add(rel)
-        checked = time.time_ns()  # before stat(): see RACY_NS
+        checked = self.started
         st = os.stat(path)
         sig = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
         row = self.rows.get(rel)

@@ -936,6 +936,7 @@ def _check_folder(content: Path | str, settings: dict, now: dt.datetime | None) 
     problems = _Problems()
     docs = find_documents(content, settings)
     store = FileCache.open(settings, content)
+    tz = ZoneInfo(settings.get("TIMEZONE") or "UTC")
     complete = False
     examined = 0
     try:
@@ -948,7 +949,7 @@ def _check_folder(content: Path | str, settings: dict, now: dt.datetime | None) 
                 if store:
                     store.put(doc.rel, _dump_facts(doc, ok, later, found))
             else:
-                ok, later, found = _load_facts(doc, blob, settings)
+                ok, later, found = _load_facts(doc, blob, tz)
             for entry in found:
                 if entry is _FUTURE:
                     _check_future(doc, problems, now)
@@ -1057,7 +1058,7 @@ def _dump_facts(doc: Document, ok: bool, later: tuple | None, found: list) -> by
                           doc.archives, tuple(map(tuple, doc.refs)), tuple(found)))
 
 
-def _load_facts(doc: Document, blob: bytes, settings: dict) -> tuple[bool, tuple | None, tuple]:
+def _load_facts(doc: Document, blob: bytes, tz: ZoneInfo) -> tuple[bool, tuple | None, tuple]:
     """``_examine`` from the cache: the same `doc` (but its text) and result."""
     ok, fields, doc.body_offset, doc.slug, date, doc.category, doc.save_as, later, doc.archives, refs, found = (
         marshal.loads(blob))
@@ -1065,7 +1066,7 @@ def _load_facts(doc: Document, blob: bytes, settings: dict) -> tuple[bool, tuple
     if date is not None:
         iso, local = date
         date = dt.datetime.fromisoformat(iso)
-        doc.date = date.replace(tzinfo=ZoneInfo(settings.get("TIMEZONE") or "UTC")) if local else date
+        doc.date = date.replace(tzinfo=tz) if local else date  # the zone of TIMEZONE
     doc.refs = [_Ref(*ref) for ref in refs]
     return ok, later, found
 

@@ -99,6 +99,8 @@ def unpack(blob: bytes) -> tuple[array, array]:
 class TermStore:
     """One content folder's rows, and the shared term numbering."""
 
+    WRITE_BATCH = 1000
+
     def __init__(self, db_path: str, folder: str):
         self.path = db_path
         self.folder = folder
@@ -107,8 +109,11 @@ class TermStore:
         self.db.execute("CREATE TABLE IF NOT EXISTS terms (id INTEGER PRIMARY KEY, term TEXT UNIQUE NOT NULL)")
         self.db.execute("CREATE TABLE IF NOT EXISTS articles (folder TEXT, key BLOB, terms BLOB, "
                         "PRIMARY KEY (folder, key))")
+        # key -> row; taken out by `take` as articles are read from it
         self.rows: dict[bytes, bytes] = dict(
             self.db.execute("SELECT key, terms FROM articles WHERE folder=?", (folder,)))
+        self.stored_keys = set(self.rows)
+        self.taken: dict[bytes, tuple[array, array]] = {}
         self.ids: dict[str, int] = {}
         self.new: list[tuple[str, bytes, bytes]] = []
         self.read = 0  # articles read in this build
@@ -148,26 +153,43 @@ class TermStore:
                 raise
         return self.ids
 
+    def take(self, key: bytes) -> tuple[array, array] | None:
+        """The stored terms for `key`, or None. A row is unpacked once and then
+        dropped (two articles with the same text share the arrays)."""
+        blob = self.rows.pop(key, None)
+        if blob is not None:
+            self.taken[key] = unpack(blob)
+        return self.taken.get(key)
+
     def add(self, key: bytes, ids: array, tfs: array) -> None:
         self.read += 1
         self.new.append((self.folder, key, ids.tobytes() + tfs.tobytes()))
+        if len(self.new) >= self.WRITE_BATCH:  # written as they come: a cold build holds no copy of them all
+            self._write()
 
-    def save(self, keys) -> None:
-        """Store the new rows; drop this folder's rows that no article used now."""
-        used = set(keys)
-        stale = [(self.folder, key) for key in self.rows if key not in used]
-        self.rows = {}
+    def _write(self, stale=()) -> None:
+        self.db.execute("BEGIN IMMEDIATE")
         try:
-            self.db.execute("BEGIN IMMEDIATE")
             self.db.executemany("INSERT OR REPLACE INTO articles VALUES (?, ?, ?)", self.new)
             self.db.executemany("DELETE FROM articles WHERE folder=? AND key=?", stale)
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.new = []
+
+    def save(self, keys) -> None:
+        """Store the new rows; drop this folder's rows that no article used now,
+        and the rows of folders that are gone."""
+        used = set(keys)
+        stale = [(self.folder, key) for key in self.stored_keys if key not in used]
+        self.rows, self.taken = {}, {}
+        try:
+            self._write(stale)
             for (folder,) in self.db.execute("SELECT DISTINCT folder FROM articles").fetchall():
                 if not os.path.isdir(folder):
                     self.db.execute("DELETE FROM articles WHERE folder=?", (folder,))
-            self.db.execute("COMMIT")
         except sqlite3.Error as err:
-            if self.db.in_transaction:
-                self.db.execute("ROLLBACK")
             logger.warning("related: could not update the cache %s (%s)", self.path, err)
         self.new = []
 

@@ -116,7 +116,7 @@ from collections import Counter
 from markupsafe import Markup
 from pelican import signals
 
-from .cache import TermStore, Vocabulary, unpack
+from .cache import TermStore, Vocabulary
 
 logger = logging.getLogger(__name__)
 
@@ -251,7 +251,6 @@ def signatures(docs, settings, store: TermStore | None = None) -> list[tuple[arr
     """
     n = len(docs)
     keys = [input_key(doc.article, settings) for doc in docs] if store else None
-    known = store.rows if store else {}
     vocabulary = store if store else Vocabulary()
     ids_of = vocabulary.ids
     stored: list = [None] * n
@@ -279,9 +278,9 @@ def signatures(docs, settings, store: TermStore | None = None) -> list[tuple[arr
         pending.clear()
 
     for k, doc in enumerate(docs):
-        blob = known.get(keys[k]) if keys else None
-        if blob is not None:
-            stored[k] = unpack(blob)
+        terms = store.take(keys[k]) if store else None
+        if terms is not None:
+            stored[k] = terms
             continue
         counts = article_terms(doc.article, settings)
         ids = list(map(ids_of.get, counts))
@@ -293,7 +292,6 @@ def signatures(docs, settings, store: TermStore | None = None) -> list[tuple[arr
             settle(k, counts, ids)
     if pending:
         flush()
-    del known
     if store:
         store.save(keys)
     df: Counter = Counter()

@@ -73,6 +73,22 @@ def test_cached_lists_are_the_uncached_lists(tmp_path, reads):
     assert reads == []
 
 
+def test_twins_share_a_row_and_rows_are_written_in_batches(tmp_path, reads, monkeypatch):
+    monkeypatch.setattr(cache.TermStore, "WRITE_BATCH", 7)
+    articles = corpus()
+    twin = corpus()[5]
+    twin.slug, twin.date, twin.source_path = "sinh-doi", twin.date + dt.timedelta(hours=1), "/noi-dung/sinh-doi.md"
+    articles.append(twin)
+    plain = relate(articles, tmp_path, RELATED_CACHE=False)
+    assert relate(articles, tmp_path) == plain
+    reads.clear()
+    assert relate(articles, tmp_path) == plain
+    assert reads == []
+    [db] = (tmp_path / "cache").glob("related-*.sqlite")
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM articles").fetchone() == (len(articles) - 1,)
+
+
 def test_an_edited_article_is_read_again_and_its_signature_changes(tmp_path, reads):
     articles = corpus()
     relate(articles, tmp_path)
