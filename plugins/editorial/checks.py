@@ -265,15 +265,15 @@ def find_documents(content: Path, settings: dict) -> list[Document]:
 def _realpath(content: Path, rel: str, real_dirs: dict[str, tuple[str, set[str]]]) -> str:
     """``str((content / rel).resolve())``, resolving each folder once (a realpath()
     per file stats every folder on its way) and listing its symbolic links."""
-    folder, name = posixpath.split(rel)
+    folder, _, name = rel.rpartition("/")
     known = real_dirs.get(folder)
     if known is None:
         real = os.path.realpath(os.path.join(content, folder))
         with os.scandir(real) as entries:
-            known = real_dirs[folder] = (real, {e.name for e in entries if e.is_symlink()})
-    real, links = known
-    path = os.path.join(real, name)
-    return os.path.realpath(path) if name in links else path
+            # the folder with a separator at its end (os.path.join(real, "")): + name
+            known = real_dirs[folder] = (os.path.join(real, ""), {e.name for e in entries if e.is_symlink()})
+    prefix, links = known
+    return os.path.realpath(prefix + name) if name in links else prefix + name
 
 
 def _decode(doc: Document, problems: _Problems, data: bytes | None = None) -> bool:
