@@ -53,6 +53,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
 import corpus  # noqa: E402
+from bench_build import NEW_ARTICLE  # noqa: E402  (the same article in both benchmarks)
 from tests.browser import launch  # noqa: E402
 
 # Two broad queries (the corpus repeats a dozen sentences: they match a third
@@ -304,17 +305,6 @@ def browse(output: Path, n: int):
 
 
 # --- Rebuilds --------------------------------------------------------------------------------
-
-NEW_ARTICLE = """Title: Ban Dân vận Tỉnh ủy triển khai nhiệm vụ trọng tâm tháng tới
-Date: 2026-11-02 09:00
-Category: Tin hoạt động
-Tags: Dân vận khéo, chuyển đổi số
-Authors: Thanh Hà
-Summary: Bài mới đăng trong lúc đo.
-
-Nội dung bài mới, đăng vào một cổng đã xây dựng.
-"""
-
 
 def rebuilds(content: Path, output: Path, extra: dict):
     index = output / "pagefind"
