@@ -239,26 +239,23 @@ class RecordingContext(Context):
         return result
 
 
-def _recording_getattr(env, obj, attribute):
-    value = _original_getattr(env, obj, attribute)
+def _record_read(kind: str, obj, name, value):
+    """Record a template's read of `name` on `obj` (attribute "a" or item "i")."""
     rec = _active
     if rec is not None and isinstance(obj, _TRACKED):
         try:
-            rec.add(("a", rec.keys.key(obj), attribute), value)
+            rec.add((kind, rec.keys.key(obj), _arg(name)), value)
         except Unknown as exc:
             rec.unknown = str(exc)
     return value
+
+
+def _recording_getattr(env, obj, attribute):
+    return _record_read("a", obj, attribute, _original_getattr(env, obj, attribute))
 
 
 def _recording_getitem(env, obj, argument):
-    value = _original_getitem(env, obj, argument)
-    rec = _active
-    if rec is not None and isinstance(obj, _TRACKED):
-        try:
-            rec.add(("i", rec.keys.key(obj), _arg(argument)), value)
-        except Unknown as exc:
-            rec.unknown = str(exc)
-    return value
+    return _record_read("i", obj, argument, _original_getitem(env, obj, argument))
 
 
 def instrument(env: Environment) -> None:
