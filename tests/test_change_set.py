@@ -16,6 +16,12 @@ one the new article really touches, derived from the built pages:
 - feeds, ``sitemap.xml``, the archives (``luu-tru/``), the shared sidebar
   page (``ben-le/``) and the buildspeed manifest (search is off here).
 
+The rebuild must also *render* few pages, not only write few: the buildspeed
+render skip renders a page again only when something its template read
+changed, so a value that every page reads and that changes with every
+article (the sidebar's newest articles, the sections with their articles)
+would make it render all of them to the same bytes.
+
 Also allowed, and reported: article pages whose "Các tin liên quan" list was
 re-ranked without naming the new article (the related plugin weighs terms
 by TF-IDF over the whole corpus, so one more article can reorder near ties
@@ -91,14 +97,14 @@ def rebuild(tmp_path_factory):
     build(content, out, settings=settings)
     before = files(out)
     write(content / "dan-van-kheo" / "2026" / f"{NEW_SLUG}.md", NEW)
-    build(content, out, settings=settings)
+    log = build(content, out, settings=settings, verbose=True).stdout
     after = files(out)
     shutil.rmtree(root / "cache")
-    return before, after
+    return before, after, log
 
 
 def test_one_new_article_changes_only_what_it_touches(rebuild):
-    before, after = rebuild
+    before, after, _log = rebuild
     changed = {k for k in after if before.get(k) != after[k]}
     new_page = f"dan-van-kheo/{NEW_SLUG}.html"
     assert new_page in changed and new_page not in before
@@ -155,3 +161,17 @@ def test_one_new_article_changes_only_what_it_touches(rebuild):
     # (before stable listings, "Các tin đã đưa" and the shared sidebar: all of it).
     assert len(changed) - len(reranked) <= 30, summary
     assert len(changed) <= 0.4 * len(after), (len(changed), len(after), summary)
+
+
+def test_one_new_article_renders_only_what_it_changes(rebuild):
+    before, after, log = rebuild
+    stats = re.search(r"buildspeed: (\d+) files written, (\d+) unchanged \((\d+) of them not rendered", log)
+    assert stats, log[-2000:]
+    written, unchanged, skipped = map(int, stats.groups())
+    changed = sum(1 for k in after if before.get(k) != after[k])
+    # Rendered or regenerated: pages and feeds. The feeds (site-wide and per
+    # section, RSS and Atom) are regenerated on every build, never skipped.
+    rendered = written + unchanged - skipped
+    feeds = sum(1 for k in after if k.startswith("feeds/"))
+    assert skipped > 0.5 * len(after), (written, unchanged, skipped)
+    assert rendered <= changed + feeds + 5, (rendered, changed, feeds)

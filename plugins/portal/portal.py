@@ -7,6 +7,11 @@ context:
 - ``nav_categories``: ``(Category, articles)`` pairs in the order of
   ``PORTAL_CATEGORIES`` (the agency's sections), then any other category in
   Vietnamese order;
+- ``nav_sections``: the same categories without their articles, and
+  ``latest_count``, the length of ``latest_articles``: what every page's
+  navigation and sidebar frame print. They stay the same when an article is
+  added, so the buildspeed render skip need not render every page again
+  (a page that reads ``nav_categories`` depends on every article in it);
 - ``featured_articles``: articles marked ``Featured: true``, newest first
   (``PORTAL_FEATURED_COUNT``, default 5); the newest articles fill in when
   none is marked;
@@ -127,8 +132,10 @@ def build_context(generator):
 
     section_count = settings.get("PORTAL_SECTION_COUNT", 4)
     context["nav_categories"] = categories
+    context["nav_sections"] = [category for category, _items in categories]
     context["featured_articles"] = featured
     context["latest_articles"] = articles[: settings.get("PORTAL_LATEST_COUNT", 8)]
+    context["latest_count"] = len(context["latest_articles"])
     context["home_sections"] = [(cat, items[:section_count]) for cat, items in categories]
 
 
