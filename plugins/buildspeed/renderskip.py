@@ -75,6 +75,12 @@ def _h(data: str) -> str:
     return hashlib.blake2b(data.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
 
 
+def _d(text: str) -> str:
+    """The digest of a value's repr: short ones as they are (no hashing for
+    the many titles, dates and URLs), marked with "=", which a hex digest has not."""
+    return "=" + text if len(text) <= 48 else _h(text)
+
+
 class Keys:
     """Stable keys of tracked objects and digests of values, for one job.
 
@@ -97,19 +103,21 @@ class Keys:
             hit = self.digests.get(memo_key)
             if hit is not None and hit[0] is value:
                 return hit[1]
-            digest = _h(repr(self.value(value)))
+            digest = _d(repr(self.value(value)))
             self.digests[memo_key] = (value, digest)
             return digest
         if read[1][0] in _JOB_KEYS:
-            return _h(repr(self.value(value)))
+            return _d(repr(self.value(value)))
         memo_key = (read, localsiteurl)
         digest = self.digests.get(memo_key)
         if digest is None:
-            digest = self.digests[memo_key] = _h(repr(self.value(value)))
+            digest = self.digests[memo_key] = _d(repr(self.value(value)))
         return digest
 
-    def start_job(self, ctx: dict):
-        self.job_objects = {id(v): ("J", k) for k, v in ctx.items() if isinstance(v, (PaginatorPage, Paginator))}
+    def start_job(self, own: dict):
+        """`own`: the names the job's context adds to or changes in the shared
+        context (the writer's per-page part); paginators are always among them."""
+        self.job_objects = {id(v): ("J", k) for k, v in own.items() if isinstance(v, (PaginatorPage, Paginator))}
 
     def key(self, obj) -> tuple:
         if isinstance(obj, Content):
@@ -273,12 +281,13 @@ def pack(reads: dict) -> tuple[bytes, str]:
     return zlib.compress(marshal.dumps((list(reads), digest)), 1), digest
 
 
-def render_recorded(template, ctx: dict, keys: Keys):
-    """Render `template` with `ctx`, returning (output, packed reads or None)."""
+def render_recorded(template, ctx: dict, keys: Keys, own: dict | None = None):
+    """Render `template` with `ctx`, returning (output, packed reads or None).
+    `own`: the part of `ctx` that is the page's own (default: all of it)."""
     global _active
     env = template.environment
     instrument(env)
-    keys.start_job(ctx)
+    keys.start_job(ctx if own is None else own)
     rec = _Recording(keys, ctx, env)
     _active = rec
     try:
@@ -335,23 +344,33 @@ class Checker:
     def __init__(self, registry: Registry, rows: dict[str, bytes]):
         self.registry, self.rows = registry, rows
 
-    def unchanged(self, path: str, ctx: dict, env: Environment, keys: Keys) -> bool:
+    def unchanged(self, path: str, ctx: dict, env: Environment, keys: Keys, own: dict | None = None) -> bool:
         blob = self.rows.get(path)
         if blob is None:
             return False
         reads, digest = marshal.loads(zlib.decompress(blob))
-        keys.start_job(ctx)
+        keys.start_job(ctx if own is None else own)
         localsiteurl = ctx.get("localsiteurl")
         digests = keys.digests
         try:
             values = []
+            append = values.append
+            # The memo lookups of Keys.digest, inlined: a page has ~100 reads,
+            # nearly all of values already digested for another page.
             for read in reads:
-                if read[0] != "n" and read[1][0] not in _JOB_KEYS:  # shared: often known already
+                if read[0] == "n":  # a name: memo by the identity of its value
+                    value = ctx.get(read[1], missing)
+                    if value is not missing:
+                        hit = digests.get(("n", read[1], id(value)))
+                        if hit is not None and hit[0] is value:
+                            append(hit[1])
+                            continue
+                elif read[1][0] not in _JOB_KEYS:  # a shared object's attribute
                     hit = digests.get((read, localsiteurl))
                     if hit is not None:
-                        values.append(hit)
+                        append(hit)
                         continue
-                values.append(self._digest(read, ctx, env, keys, localsiteurl))
+                append(self._digest(read, ctx, env, keys, localsiteurl))
         except (Unknown, LookupError, AttributeError, TypeError, ValueError) as exc:
             logger.debug("buildspeed: %s renders: its inputs cannot be read again (%r)", path, exc)
             return False

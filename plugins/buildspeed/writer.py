@@ -224,10 +224,11 @@ class FastWriter(Writer):
             return (*write_if_changed(path, template.render(ctx).encode("utf-8"), known), None)
         checker, keys = skip
         rel = self._rel(path)
+        own = job[4]  # what the page adds to the shared context (paginators among it)
         if known is not None and checker.rows.get(rel) is not None and _on_disk(path, known) \
-                and checker.unchanged(rel, ctx, template.environment, keys):
+                and checker.unchanged(rel, ctx, template.environment, keys, own):
             return False, tuple(known), _SKIPPED
-        output, reads = renderskip.render_recorded(template, ctx, keys)
+        output, reads = renderskip.render_recorded(template, ctx, keys, own)
         return (*write_if_changed(path, output.encode("utf-8"), known), reads)
 
     def _render_range(self, bounds):
