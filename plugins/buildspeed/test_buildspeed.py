@@ -201,3 +201,37 @@ def test_render_skip_gives_the_bytes_of_a_full_render(tmp_path):
     # A setting every page prints: a new fingerprint, every page rendered.
     written, skipped = rebuild({"SITESUBTITLE": "Tiêu đề phụ khác"})
     assert skipped == 0 and written >= len(pages)
+
+
+def test_slugs_are_kept_across_builds_and_a_bad_file_is_ignored(tmp_path):
+    from types import SimpleNamespace
+
+    from buildspeed.buildspeed import _SlugMemo
+
+    pelican = SimpleNamespace(settings={"CACHE_PATH": str(tmp_path)})
+    made = []
+
+    def make(text):
+        return lambda: made.append(text) or text.lower()
+
+    memo = _SlugMemo()
+    memo.load(pelican)
+    key = ("Đảng bộ", (("[^\\w\\s-]", ""),), False, False)
+    assert memo.get(key, make("A")) == "a" and memo.get(key, make("B")) == "a"
+    memo.save(pelican)
+    later = _SlugMemo()
+    later.load(pelican)
+    assert later.get(key, make("C")) == "a" and made == ["A"]  # from the file
+    later.save(pelican)  # only what this build used is kept
+    other = ("Dân vận", (), False, False)
+    third = _SlugMemo()
+    third.load(pelican)
+    third.get(other, make("D"))
+    third.save(pelican)
+    fourth = _SlugMemo()
+    fourth.load(pelican)
+    assert set(fourth.known) == {other}
+    Path(_SlugMemo.path(pelican.settings)).write_bytes(b"not marshal")
+    broken = _SlugMemo()
+    broken.load(pelican)
+    assert broken.known == {} and broken.get(key, make("E")) == "e"
