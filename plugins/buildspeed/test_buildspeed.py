@@ -235,3 +235,26 @@ def test_slugs_are_kept_across_builds_and_a_bad_file_is_ignored(tmp_path):
     broken = _SlugMemo()
     broken.load(pelican)
     assert broken.known == {} and broken.get(key, make("E")) == "e"
+
+
+def test_cycle_collector_is_paused_for_a_build_and_resumed():
+    import gc
+
+    from buildspeed.buildspeed import _pause_gc, _resume_gc
+
+    assert gc.isenabled()
+    try:
+        _pause_gc({"BUILDSPEED_PAUSE_GC": False})
+        assert gc.isenabled()
+        _pause_gc({})
+        assert not gc.isenabled()
+        _pause_gc({})  # the next run after one that failed before finalized
+        assert not gc.isenabled()
+        _resume_gc()
+        assert gc.isenabled()
+        gc.disable()  # paused by someone else: left to them
+        _pause_gc({})
+        _resume_gc()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
