@@ -106,6 +106,7 @@ import logging
 import math
 import operator
 import os
+import pickle
 import re
 import sqlite3
 import time
@@ -130,6 +131,8 @@ DEFAULTS = {
     "RELATED_TERMS": 32,
     "RELATED_MAX_POSTINGS": 16,
     "RELATED_MIN_SCORE": 0.05,
+    # Processes that score at once (rank); the lists are the same for any number.
+    "RELATED_WORKERS": min(2, os.cpu_count() or 1),
 }
 
 # Function syllables: conjunctions, prepositions, particles, pronouns,
@@ -350,18 +353,66 @@ def rank(docs, sigs, settings) -> list[list[int]]:
     count = settings["RELATED_COUNT"]
     floor = settings["RELATED_MIN_SCORE"]
     empty = (), ()
-    lists = []
-    for i, (ids, weights) in enumerate(sigs):
-        scores: dict[int, float] = {}
-        get = scores.get
-        for term, wa in zip(ids, weights):
-            js, ws = postings.get(term, empty)
-            for j, wb in zip(js, ws):
-                scores[j] = get(j, 0.0) + wa * wb
-        scores.pop(i, None)
-        # Highest score first; on equal scores the larger index (newer).
-        best = heapq.nlargest(count, zip(scores.values(), scores.keys()))
-        lists.append([j for s, j in best if s >= floor])
+
+    def score(start: int, stop: int) -> list[list[int]]:
+        lists = []
+        for i in range(start, stop):
+            ids, weights = sigs[i]
+            scores: dict[int, float] = {}
+            get = scores.get
+            for term, wa in zip(ids, weights):
+                js, ws = postings.get(term, empty)
+                for j, wb in zip(js, ws):
+                    scores[j] = get(j, 0.0) + wa * wb
+            scores.pop(i, None)
+            # Highest score first; on equal scores the larger index (newer).
+            best = heapq.nlargest(count, zip(scores.values(), scores.keys()))
+            lists.append([j for s, j in best if s >= floor])
+        return lists
+
+    return _in_parts(score, len(sigs), settings.get("RELATED_WORKERS") or 1)
+
+
+def _in_parts(score, n: int, workers: int) -> list[list[int]]:
+    """``score(0, n)``, its parts computed at once in forked processes.
+
+    Why not multiprocessing: the parts read the postings and signatures
+    built just now (copy-on-write after a fork, nothing to pickle but the
+    result, a few ints per article); a pool would pickle its function. Each
+    part is a pure function of them, so the lists are the same in any
+    number of parts; a part whose process fails is scored here instead.
+    """
+    if workers < 2 or n < 2000 or not hasattr(os, "fork"):
+        return score(0, n)
+    bounds = [(n * k // workers, n * (k + 1) // workers) for k in range(workers)]
+    children = []
+    for start, stop in bounds[1:]:
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: score its part, send it, leave without cleanup
+            status = 1
+            try:
+                os.close(read)
+                with os.fdopen(write, "wb") as out:
+                    pickle.dump(score(start, stop), out, protocol=pickle.HIGHEST_PROTOCOL)
+                status = 0
+            finally:
+                os._exit(status)
+        os.close(write)
+        children.append((pid, read, start, stop))
+    lists = score(*bounds[0])
+    for pid, read, start, stop in children:
+        with os.fdopen(read, "rb") as pipe:
+            data = pipe.read()
+        _pid, status = os.waitpid(pid, 0)
+        try:
+            part = pickle.loads(data) if status == 0 else None
+        except (pickle.UnpicklingError, EOFError, ValueError):
+            part = None
+        if part is None or len(part) != stop - start:
+            logger.warning("related: a worker process failed; scoring its articles here")
+            part = score(start, stop)
+        lists += part
     return lists
 
 

@@ -262,3 +262,23 @@ def test_labelled_corpus_is_deterministic(tmp_path):
     assert texts[0] == texts[1]
     assert Counter(labels.values()) == {topic: 12 for topic in labelled.TOPICS}
 
+
+
+def test_scoring_in_parallel_processes_gives_the_same_lists():
+    """rank() scores its parts in forked processes; any number of them gives
+    the same lists (random signatures over a small vocabulary: many ties)."""
+    from array import array
+    from types import SimpleNamespace
+
+    from related.related import DEFAULTS, rank
+
+    rng = random.Random(7)
+    docs = [SimpleNamespace(candidate=rng.random() > 0.05) for _ in range(2500)]
+    sigs = []
+    for _ in docs:
+        ids = rng.sample(range(400), 12)
+        sigs.append((array("i", ids), array("d", [round(rng.random(), 1) for _ in ids])))
+    serial = rank(docs, sigs, {**DEFAULTS, "RELATED_WORKERS": 1})
+    assert sum(map(len, serial)) > 2000 * 3  # most articles get a full list
+    for workers in (2, 3):
+        assert rank(docs, sigs, {**DEFAULTS, "RELATED_WORKERS": workers}) == serial
