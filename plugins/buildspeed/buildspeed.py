@@ -104,8 +104,10 @@ def _pause_gc(settings):
     scans all of them again each time enough new ones have piled up: at
     20,000 articles about 6 s of a 28 s rebuild, with no memory freed (the
     peak was the same, 622 MB, with and without it; the objects are not
-    garbage). Forked render workers inherit the pause, so they also stop
-    touching every object of the parent (copy-on-write). `get_generators` is
+    garbage). Forked workers (reading, rendering) freeze what they inherit
+    and collect again (``readcache.worker_started``): parsing makes cyclic
+    garbage, and a frozen object is never scanned, so never copied
+    (copy-on-write). `get_generators` is
     sent at the start of every run, so a development server that rebuilds in
     one process pauses it per build; a run that failed before ``finalized``
     is collected at the start of the next one.

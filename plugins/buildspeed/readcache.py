@@ -23,6 +23,7 @@ Only Markdown readers are wrapped; other readers (HTML) are cheap.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import importlib
 import io
@@ -221,6 +222,16 @@ class _CachedReaderMixin:
         return loads(data, self.settings)
 
 
+def worker_started():
+    """Initializer of forked worker processes: the cycle collector on again
+    (buildspeed pauses it in the main process for the build), with every
+    object inherited from the parent frozen: collections in the worker scan
+    only what it makes (parsed documents are full of cycles), and never
+    touch, so never copy, the parent's pages of memory."""
+    gc.freeze()
+    gc.enable()
+
+
 def _read_in_worker(path):
     reader = _prefetch_job
     content, metadata = super(_CachedReaderMixin, reader).read(path)
@@ -277,7 +288,7 @@ def install(generator):
         if workers > 1 and len(missing) > 32:
             _prefetch_job = reader
             try:
-                with multiprocessing.get_context("fork").Pool(workers) as pool:
+                with multiprocessing.get_context("fork").Pool(workers, initializer=worker_started) as pool:
                     blobs = pool.map(_read_in_worker, [p for p, _ in missing], chunksize=16)
             finally:
                 _prefetch_job = None

@@ -46,6 +46,7 @@ import os
 import sqlite3
 import sys
 import zlib
+from array import array
 
 from jinja2 import Environment, Undefined
 from jinja2.runtime import Context, missing
@@ -339,25 +340,38 @@ class Registry:
 
 
 class Checker:
-    """Answers "is this page's output still what its template would render?"."""
+    """Answers "is this page's output still what its template would render?".
 
-    def __init__(self, registry: Registry, rows: dict[str, bytes]):
-        self.registry, self.rows = registry, rows
+    A page's reads are numbers into the store's table of distinct reads
+    (``PageStore.table``, shared by the forked workers); the digest of a read
+    of a shared object is remembered per number, so checking a page is
+    mostly list lookups."""
+
+    def __init__(self, registry: Registry, rows: dict[str, bytes], table: list):
+        self.registry, self.rows, self.table = registry, rows, table
+        self.memo: list = [None] * len(table)  # read number -> digest (shared reads)
+        self.memo_siteurl = self  # the localsiteurl memo holds digests for (unset)
 
     def unchanged(self, path: str, ctx: dict, env: Environment, keys: Keys, own: dict | None = None) -> bool:
         blob = self.rows.get(path)
         if blob is None:
             return False
-        reads, digest = marshal.loads(zlib.decompress(blob))
+        raw, digest = marshal.loads(zlib.decompress(blob))
+        ids = array("I")
+        ids.frombytes(raw)
         keys.start_job(ctx if own is None else own)
         localsiteurl = ctx.get("localsiteurl")
-        digests = keys.digests
+        if self.memo_siteurl is self:
+            self.memo_siteurl = localsiteurl
+        # Relative URLs give each folder its own localsiteurl: then the
+        # per-number memo (one value per read) is not used for this page.
+        memo = self.memo if localsiteurl == self.memo_siteurl else None
+        table, digests = self.table, keys.digests
         try:
             values = []
             append = values.append
-            # The memo lookups of Keys.digest, inlined: a page has ~100 reads,
-            # nearly all of values already digested for another page.
-            for read in reads:
+            for i in ids:
+                read = table[i]
                 if read[0] == "n":  # a name: memo by the identity of its value
                     value = ctx.get(read[1], missing)
                     if value is not missing:
@@ -366,6 +380,12 @@ class Checker:
                             append(hit[1])
                             continue
                 elif read[1][0] not in _JOB_KEYS:  # a shared object's attribute
+                    if memo is not None:
+                        hit = memo[i]
+                        if hit is None:
+                            hit = memo[i] = self._digest(read, ctx, env, keys, localsiteurl)
+                        append(hit)
+                        continue
                     hit = digests.get((read, localsiteurl))
                     if hit is not None:
                         append(hit)
@@ -430,6 +450,15 @@ def fingerprint(settings: dict, envs) -> str:
 
 
 class PageStore:
+    """``pages``: output path -> (read numbers, digest of the read values);
+    ``reads``: one row holding the table of distinct reads the numbers point
+    into (marshal, zlib; an object's key is stored once however many reads
+    name it). The table only grows with new (object, attribute) pairs, not
+    with edits; when it is twice what the pages use (removed articles), it is
+    renumbered."""
+
+    SLACK = 10_000  # unused reads tolerated beyond twice the last compacted size
+
     def __init__(self, cache_path: str, fp: str):
         os.makedirs(cache_path, exist_ok=True)
         for name in os.listdir(cache_path):  # older fingerprints are useless
@@ -440,18 +469,75 @@ class PageStore:
                     pass
         self.db = sqlite3.connect(os.path.join(cache_path, f"buildspeed-pages-{fp}.sqlite"))
         self.db.execute("CREATE TABLE IF NOT EXISTS pages (path TEXT PRIMARY KEY, reads BLOB)")
+        self.db.execute("CREATE TABLE IF NOT EXISTS reads (id INTEGER PRIMARY KEY, compacted INTEGER, data BLOB)")
+        self.table: list = []
+        self.rows: dict[str, bytes] = {}
+        self._loaded = self._compacted = 0
+        self._index: dict | None = None
+        self._canon: dict = {}
 
     def load(self) -> dict[str, bytes]:
-        return dict(self.db.execute("SELECT path, reads FROM pages"))
+        row = self.db.execute("SELECT compacted, data FROM reads WHERE id = 0").fetchone()
+        if row is not None:
+            self._compacted, self.table = row[0], marshal.loads(zlib.decompress(row[1]))
+            self.rows = dict(self.db.execute("SELECT path, reads FROM pages"))
+        self._loaded = len(self.table)
+        return self.rows
+
+    def _number(self, read: tuple) -> int:
+        if self._index is None:
+            self._index = {r: i for i, r in enumerate(self.table)}
+            for r in self.table:
+                if type(r[1]) is tuple:
+                    self._canon.setdefault(r[1], r[1])
+        i = self._index.get(read)
+        if i is None:
+            if type(read[1]) is tuple:  # one object for each key: marshal stores it once
+                read = (read[0], self._canon.setdefault(read[1], read[1]), *read[2:])
+            i = self._index[read] = len(self.table)
+            self.table.append(read)
+        return i
+
+    def encode(self, packed: bytes) -> bytes:
+        """A page's reads as render_recorded packed them -> as stored (numbers)."""
+        reads, digest = marshal.loads(zlib.decompress(packed))
+        ids = array("I", map(self._number, reads))
+        return zlib.compress(marshal.dumps((ids.tobytes(), digest)), 1)
 
     def save(self, rows: dict, keep: set) -> None:
         """Store new rows; drop rows of pages this build did not produce."""
-        self.db.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?)",
-                            [(p, b) for p, b in rows.items() if b is not None])
+        new = {p: self.encode(b) for p, b in rows.items() if b is not None}
+        live = {p: b for p, b in self.rows.items() if p in keep and rows.get(p, b) is not None}
+        live.update(new)
+        if self._loaded == 0:
+            self._compacted = len(self.table)  # a fresh table: nothing unused yet
+        elif len(self.table) > 2 * self._compacted + self.SLACK:
+            new = live = self._renumber(live)
+        self.db.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?)", new.items())
         gone = [(p,) for p, b in rows.items() if b is None]
         self.db.executemany("DELETE FROM pages WHERE path=?", gone)
         self.db.execute("CREATE TEMP TABLE keep (path TEXT PRIMARY KEY)")
         self.db.executemany("INSERT OR IGNORE INTO keep VALUES (?)", ((p,) for p in keep))
         self.db.execute("DELETE FROM pages WHERE path NOT IN (SELECT path FROM keep)")
+        if len(self.table) != self._loaded or new is live:
+            self.db.execute("INSERT OR REPLACE INTO reads VALUES (0, ?, ?)",
+                            (self._compacted, zlib.compress(marshal.dumps(self.table), 1)))
         self.db.commit()
         self.db.close()
+
+    def _renumber(self, live: dict) -> dict:
+        """Keep only the reads live pages use; returns the pages renumbered."""
+        decoded = {}
+        used = set()
+        for path, blob in live.items():
+            raw, digest = marshal.loads(zlib.decompress(blob))
+            ids = array("I")
+            ids.frombytes(raw)
+            decoded[path] = (ids, digest)
+            used.update(ids)
+        order = sorted(used)
+        number = {old: i for i, old in enumerate(order)}
+        self.table = [self.table[i] for i in order]
+        self._compacted, self._index = len(self.table), None
+        return {path: zlib.compress(marshal.dumps((array("I", map(number.__getitem__, ids)).tobytes(), digest)), 1)
+                for path, (ids, digest) in decoded.items()}

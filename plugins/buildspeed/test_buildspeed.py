@@ -258,3 +258,38 @@ def test_cycle_collector_is_paused_for_a_build_and_resumed():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_page_store_numbers_reads_and_renumbers_when_pages_go(tmp_path, monkeypatch):
+    import marshal
+    import zlib
+    from array import array
+
+    from buildspeed.renderskip import PageStore, pack
+
+    def reads(name, n):
+        key = ("C", "Article", f"/content/{name}.md")
+        return {("a", key, f"attr{i}"): f"={name}{i}" for i in range(n)}
+
+    def stored(store, path):
+        raw, digest = marshal.loads(zlib.decompress(store.rows[path]))
+        ids = array("I")
+        ids.frombytes(raw)
+        return [store.table[i] for i in ids], digest
+
+    monkeypatch.setattr(PageStore, "SLACK", 0)
+    a, b, c = reads("a", 100), reads("b", 5), reads("c", 250)
+    first = PageStore(str(tmp_path), "fp")
+    first.load()
+    first.save({"a.html": pack(a)[0], "b.html": pack(b)[0]}, keep={"a.html", "b.html"})
+    second = PageStore(str(tmp_path), "fp")
+    second.load()
+    assert len(second.table) == 105
+    assert stored(second, "b.html") == (list(b), pack(b)[1])
+    # a.html is gone, c.html is new: 355 reads, 255 used, more than twice 105
+    second.save({"c.html": pack(c)[0]}, keep={"b.html", "c.html"})
+    third = PageStore(str(tmp_path), "fp")
+    third.load()
+    assert len(third.table) == 255 and set(third.rows) == {"b.html", "c.html"}
+    assert stored(third, "b.html") == (list(b), pack(b)[1])
+    assert stored(third, "c.html") == (list(c), pack(c)[1])

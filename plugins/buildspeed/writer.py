@@ -43,7 +43,7 @@ import os
 
 from pelican.writers import FileOverwriteFailedError, Writer
 
-from . import renderskip
+from . import readcache, renderskip
 
 logger = logging.getLogger(__name__)
 
@@ -250,7 +250,7 @@ class FastWriter(Writer):
         fp = renderskip.fingerprint(self.settings, envs.values())
         store = renderskip.PageStore(self.settings.get("CACHE_PATH", "cache"), fp)
         rows = store.load() if self.known else {}
-        self._skip = (renderskip.Checker(renderskip.Registry(items[0][1][1]), rows),
+        self._skip = (renderskip.Checker(renderskip.Registry(items[0][1][1]), rows, store.table),
                       renderskip.Keys({}))
         return store
 
@@ -270,7 +270,8 @@ class FastWriter(Writer):
             global _FLUSHING
             _FLUSHING = self
             try:
-                with multiprocessing.get_context("fork").Pool(self.workers) as pool:
+                with multiprocessing.get_context("fork").Pool(self.workers,
+                                                              initializer=readcache.worker_started) as pool:
                     results = pool.map(_render_range_in_worker, ranges, chunksize=1)
             finally:
                 _FLUSHING = None
