@@ -23,6 +23,7 @@ context:
 And to each article and page:
 
 - ``is_featured`` (bool);
+- ``has_summary`` (bool): the file gives a ``Summary``;
 - ``json_ld`` (articles only): schema.org ``NewsArticle`` data;
 - ``other_news`` (articles only): the articles of the same category
   published before this one, newest first, for "Các tin đã đưa"
@@ -65,6 +66,10 @@ def enrich_content(instance):
         return
     meta = instance.metadata
     instance.is_featured = _as_bool(meta.get("featured"))
+    # Whether the editor wrote a summary (Pelican makes one from the text
+    # otherwise): the article page prints it as a lead only then. A flag, so
+    # the page does not read (and the render skip digest) all of `metadata`.
+    instance.has_summary = bool(meta.get("summary"))
     instance.source = str(meta.get("source", "") or "").strip()
     speed = instance.settings.get("PORTAL_READING_SPEED", 230)
     syllables = len(_TAGS.sub(" ", instance._content or "").split())

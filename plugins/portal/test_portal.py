@@ -80,3 +80,23 @@ def test_json_ld_escapes_script_in_title(tmp_path):
     block = html.split('<script type="application/ld+json">', 1)[1].split("</script>", 1)[0]
     assert "<" not in block
     assert json.loads(block)["headline"] == "</script><script>alert(1)</script>"
+
+
+def test_lead_only_for_a_summary_the_editor_wrote(tmp_path):
+    out = make(
+        tmp_path,
+        [
+            ("Có tóm tắt", "2024-01-01 08:00", "Dân vận khéo", "Summary: Tóm tắt <b>do</b> biên tập viên viết."),
+            ("Không tóm tắt", "2024-02-01 08:00", "Dân vận khéo", ""),
+        ],
+    )
+    pages = {}
+    for path in out.rglob("*.html"):
+        page = soup(path)
+        title = page.select_one("h1.article__title")
+        if title is not None:
+            pages[title.get_text()] = page
+    lead = pages["Có tóm tắt"].select_one(".article__summary")
+    # (typography joins the last two words with a no-break space)
+    assert lead is not None and " ".join(lead.get_text().split()) == "Tóm tắt do biên tập viên viết."
+    assert pages["Không tóm tắt"].select_one(".article__summary") is None
