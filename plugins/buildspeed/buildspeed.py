@@ -396,9 +396,10 @@ class _SlugMemo:
             self.known = {}
 
     def save(self, pelican):
-        if self.used.keys() == self.known.keys():
-            return
         path = self.path(pelican.settings)
+        if self.used.keys() == self.known.keys() and os.path.exists(path):
+            os.utime(path)  # in use: not stale (readcache.prune)
+            return
         os.makedirs(os.path.dirname(path), exist_ok=True)
         tmp = f"{path}.{os.getpid()}.tmp"
         with open(tmp, "wb") as f:

@@ -297,8 +297,38 @@ def install(generator):
         logger.debug("buildspeed: %d of %d files read ahead", len(missing), len(items))
 
 
-def finish(_pelican):
-    for store in _stores.values():
+STALE_DAYS = 30
+_OUR_FILES = re.compile(r"^buildspeed-(?:[0-9a-f]{16}\.sqlite|slugs-.+\.marshal)(?:-wal|-shm)?$")
+
+
+def finish(pelican):
+    current = set()
+    for path, store in _stores.items():
         store.finish()
+        current.add(os.path.basename(path))
     _stores.clear()
+    prune(pelican.settings.get("CACHE_PATH", "cache"), current)
+
+
+def prune(cache_path: str, keep=()) -> None:
+    """Remove reader-cache databases (and slug files) of other fingerprints
+    unused for STALE_DAYS: each is as large as the content's HTML (~140 MB at
+    20,000 articles), and a change of settings or plugin code starts a new
+    one. Recent ones stay, so switching between development and live
+    settings does not read everything again. The pages database keeps only
+    its current fingerprint (renderskip.PageStore)."""
+    limit = time.time() - STALE_DAYS * 86400
+    try:
+        names = os.listdir(cache_path)
+    except OSError:
+        return
+    for name in names:
+        if not _OUR_FILES.match(name) or any(name.startswith(k) for k in keep):
+            continue
+        path = os.path.join(cache_path, name)
+        try:
+            if os.stat(path).st_mtime < limit:
+                os.remove(path)
+        except OSError:
+            pass
 

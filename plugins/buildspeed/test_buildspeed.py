@@ -293,3 +293,28 @@ def test_page_store_numbers_reads_and_renumbers_when_pages_go(tmp_path, monkeypa
     assert len(third.table) == 255 and set(third.rows) == {"b.html", "c.html"}
     assert stored(third, "b.html") == (list(b), pack(b)[1])
     assert stored(third, "c.html") == (list(c), pack(c)[1])
+
+
+def test_stale_reader_caches_of_other_fingerprints_are_removed(tmp_path):
+    import time
+
+    from buildspeed.readcache import STALE_DAYS, prune
+
+    old = time.time() - (STALE_DAYS + 1) * 86400
+    names = {
+        "buildspeed-0123456789abcdef.sqlite": old,  # another fingerprint, stale: goes
+        "buildspeed-0123456789abcdef.sqlite-wal": old,  # and its journal
+        "buildspeed-fedcba9876543210.sqlite": time.time(),  # another one, recent: stays
+        "buildspeed-aaaaaaaaaaaaaaaa.sqlite": old,  # the current one: stays
+        "buildspeed-slugs-4.0-1.0.marshal": old,  # older versions' slugs: go
+        "buildspeed-pages-0123456789abcdef.sqlite": old,  # not the reader cache's
+        "related-0123456789abcdef.sqlite": old,  # another plugin's
+        "notes.txt": old,
+    }
+    for name, mtime in names.items():
+        (tmp_path / name).write_bytes(b"x")
+        os.utime(tmp_path / name, (mtime, mtime))
+    prune(str(tmp_path), keep={"buildspeed-aaaaaaaaaaaaaaaa.sqlite"})
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        set(names) - {"buildspeed-0123456789abcdef.sqlite", "buildspeed-0123456789abcdef.sqlite-wal",
+                      "buildspeed-slugs-4.0-1.0.marshal"})
