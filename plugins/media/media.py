@@ -17,6 +17,12 @@ The cover (``article.cover`` from the portal plugin) gets ``width``,
 
 Copies are written once into ``OUTPUT_PATH/media/w<width>/<path>`` and only
 rewritten when the source is newer, so unchanged images keep their mtimes.
+That folder is this plugin's own: a copy no published content uses any more
+(its article was removed, or the photo replaced) is deleted. In a build that
+publishes no drafts (``DRAFT_SAVE_AS`` empty, the live settings), a photo
+used only by drafts (scheduled articles not yet due among them) gets no
+copies, as the editorial plugin does not copy the photo itself: its name (or
+the photo) would tell what is coming.
 
 Settings: ``MEDIA_WIDTHS`` (default ``[480, 800, 1200]``), ``MEDIA_SIZES``
 (the ``sizes`` attribute), ``MEDIA_QUALITY`` (default 80).
@@ -45,6 +51,8 @@ DEFAULT_WIDTHS = [480, 800, 1200]
 DEFAULT_SIZES = "(min-width: 75rem) 50rem, (min-width: 60rem) calc(100vw - 25rem), 100vw"
 _sizes_cache: dict[str, tuple[int, int] | None] = {}
 _pending: dict[str, tuple[Path, int, int]] = {}  # variant relpath -> (source, width, height)
+_users: dict[str, set[str]] = {}  # variant relpath -> source paths of the content using it
+_unpublished: set[str] = set()  # source paths of content this build does not publish
 
 
 def _image_size(path: Path):
@@ -74,8 +82,9 @@ def _resolve(src: str, instance) -> str | None:
     return posixpath.normpath(posixpath.join(base, src))
 
 
-def responsive(rel: str, settings) -> dict | None:
-    """width, height and srcset for an image at `rel` inside the content folder."""
+def responsive(rel: str, settings, user: str | None = None) -> dict | None:
+    """width, height and srcset for an image at `rel` inside the content folder
+    (`user`: the source path of the content showing it)."""
     source = Path(settings["PATH"]) / rel
     size = _image_size(source)
     if not size:
@@ -88,6 +97,7 @@ def responsive(rel: str, settings) -> dict | None:
             continue
         variant = f"media/w{w}/{rel}"
         _pending[variant] = (source, w, round(height * w / width))
+        _users.setdefault(variant, set()).add(user or "")
         entries.append(f"{base}/{variant} {w}w")
     if not entries:
         return {"width": width, "height": height, "srcset": "", "sizes": ""}
@@ -115,7 +125,7 @@ def process_fragment(html: str, instance) -> str:
     soup = BeautifulSoup(html, "html.parser")
     for img in soup.find_all("img"):
         rel = _resolve(img.get("src", ""), instance)
-        info = responsive(rel, settings) if rel else None
+        info = responsive(rel, settings, instance.source_path) if rel else None
         if info:
             img["width"], img["height"] = str(info["width"]), str(info["height"])
             if info["srcset"]:
@@ -155,7 +165,7 @@ def process(instance):
         instance._content = process_fragment(instance._content, instance)
     cover = getattr(instance, "cover", None)
     if cover:
-        info = responsive(cover["url"], instance.settings)
+        info = responsive(cover["url"], instance.settings, instance.source_path)
         if info:
             cover.update(info)
         else:
@@ -163,10 +173,27 @@ def process(instance):
             logger.debug("%s: no size for cover image %s", name, cover["url"])
 
 
+def note_unpublished(generators):
+    """all_generators_finalized: the drafts this build does not write.
+
+    Drafts (scheduled articles not yet due among them) are not written when
+    ``DRAFT_SAVE_AS`` / ``DRAFT_PAGE_SAVE_AS`` are empty, as in the live
+    settings. Hidden content is written (unlisted), so its copies are made."""
+    _unpublished.clear()
+    if not generators:
+        return
+    settings, context = generators[0].settings, generators[0].context
+    for name, save_as in (("drafts", "DRAFT_SAVE_AS"), ("draft_pages", "DRAFT_PAGE_SAVE_AS")):
+        if not settings.get(save_as):
+            _unpublished.update(item.source_path for item in context.get(name, []) or [])
+
+
 def write_variants(pelican):
     output = Path(pelican.settings["OUTPUT_PATH"])
     quality = pelican.settings.get("MEDIA_QUALITY", 80)
-    for variant, (source, width, height) in sorted(_pending.items()):
+    needed = {variant: job for variant, job in _pending.items() if _users.get(variant, {""}) - _unpublished}
+    _remove_unneeded(output, needed)
+    for variant, (source, width, height) in sorted(needed.items()):
         target = output / variant
         if target.exists() and target.stat().st_mtime >= source.stat().st_mtime:
             continue
@@ -177,14 +204,38 @@ def write_variants(pelican):
             tmp = target.with_name(target.name + ".tmp")
             copy.save(tmp, format=img.format, quality=quality, optimize=True)
             os.replace(tmp, target)
+    reset()
 
 
-def reset(_pelican):
+def _remove_unneeded(output: Path, needed: dict) -> None:
+    """Delete copies in media/w<width>/ that no published content uses now."""
+    media = output / "media"
+    if not media.is_dir():
+        return
+    for folder in media.iterdir():
+        if not (folder.is_dir() and folder.name[:1] == "w" and folder.name[1:].isdigit()):
+            continue
+        for path in sorted(folder.rglob("*"), reverse=True):  # files, then their emptied folders
+            rel = path.relative_to(output).as_posix()
+            if path.is_file() and rel not in needed:
+                logger.debug("media: %s is not used by published content, removed", rel)
+                path.unlink()
+            elif path.is_dir() and not any(path.iterdir()):
+                path.rmdir()
+        if not any(folder.iterdir()):
+            folder.rmdir()
+
+
+def reset(_pelican=None):
+    """Per run (a development server builds again in the same process)."""
     _pending.clear()
+    _users.clear()
+    _unpublished.clear()
     _sizes_cache.clear()
 
 
 def register():
     signals.initialized.connect(reset)
     signals.content_object_init.connect(process)
+    signals.all_generators_finalized.connect(note_unpublished)
     signals.finalized.connect(write_variants)

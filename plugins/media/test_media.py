@@ -73,3 +73,30 @@ def test_unchanged_variants_are_not_rewritten(tmp_path):
     before = variant.stat().st_mtime_ns
     build(tmp_path / "content", out, "pelicanconf.py")
     assert variant.stat().st_mtime_ns == before
+
+
+def test_a_photo_only_drafts_use_gets_no_copies_on_the_live_site(tmp_path):
+    content = tmp_path / "content"
+    make_image(content / "images" / "bi-mat.jpg")
+    make_image(content / "images" / "cong-khai.jpg")
+    write(content / "nhap.md", "Title: Bài nháp\nDate: 2024-01-01\nCategory: Dân vận khéo\nStatus: draft\n"
+                               "Image: images/bi-mat.jpg\n\n![Ảnh chưa công bố]({static}/images/bi-mat.jpg)\n")
+    write(content / "a.md", "Title: Bài công khai\nDate: 2024-01-01\nCategory: Dân vận khéo\n"
+                            "Image: images/cong-khai.jpg\n\nNội dung.\n")
+    live, dev = tmp_path / "live", tmp_path / "dev"
+    build(content, live, "publishconf.py", settings={"CACHE_PATH": str(tmp_path / "cache")})
+    build(content, dev, "pelicanconf.py", settings={"CACHE_PATH": str(tmp_path / "cache")})
+    copies = {p.relative_to(live).as_posix() for p in (live / "media").rglob("*.jpg")}
+    assert copies == {f"media/w{w}/images/cong-khai.jpg" for w in (480, 800, 1200)}
+    assert not (live / "images" / "bi-mat.jpg").exists()  # the editorial plugin's part
+    assert (dev / "media" / "w480" / "images" / "bi-mat.jpg").exists()  # drafts preview with photos
+
+
+def test_copies_no_published_content_uses_are_removed(tmp_path):
+    out, _ = site(tmp_path, "![Ảnh]({static}/images/p.jpg)")
+    assert (out / "media" / "w480" / "images" / "p.jpg").exists()
+    (out / "media" / "ghi-chu.txt").write_text("not ours")  # outside media/w<width>/
+    write(tmp_path / "content" / "a.md", "Title: Bài có ảnh\nDate: 2024-01-01\nCategory: Dân vận khéo\n\nKhông còn ảnh.\n")
+    build(tmp_path / "content", out, "pelicanconf.py")
+    assert not (out / "media" / "w480").exists()
+    assert (out / "media" / "ghi-chu.txt").read_text() == "not ours"
