@@ -14,6 +14,13 @@ each build a fresh process into an empty output folder with an empty cache
 folder but the content cache of the previous build (what `make publish` into
 a new release folder does after the first build).
 
+With `--publish`, ours only: what `make publish` runs (`tools/release.py
+publish`: the content check, a new release folder seeded with hard links to
+the live one, the build into it, the atomic switch, old releases pruned)
+with the corpus's settings in a small configuration file beside it: a first
+publish (the reader cache of the cold build above is reused), then nothing
+changed, one new article and one edited article, each a new release.
+
 With `--incremental`, then, in the last built output of each kind:
 
 - "unchanged": rebuild with nothing changed;
@@ -124,6 +131,49 @@ def incremental(kind, content, out, stock_conf, cache):
     return rows
 
 
+PUBLISH_CONF = """import sys
+sys.path.insert(0, {root!r})
+from publishconf import *  # noqa: F401,F403
+PORTAL_CATEGORIES = {categories!r}
+CACHE_PATH = {cache!r}
+"""
+
+
+def run_publish(content: Path, work: Path, conf: Path) -> dict:
+    """One `make publish` (tools/release.py publish, as the Makefile calls it)."""
+    releases, live = work / "releases", work / "public"
+    cmd = [sys.executable, str(ROOT / "tools" / "release.py"), "publish", "--input", str(content),
+           "--conf", str(conf), "--releases", str(releases), "--live", str(live), "--keep", "3"]
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    out, _ = proc.communicate()
+    wall = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(f"make publish failed:\n{out.decode('utf-8', 'replace')[-3000:]}")
+    newest = live.resolve()
+    files = [p for p in newest.rglob("*") if p.is_file()]
+    # a file of the new release is new when it is not a hard link shared with an older one
+    written = sum(1 for p in files if p.stat().st_nlink == 1)
+    return {"wall": wall, "files": len(files), "written": written}
+
+
+def publishes(content: Path, work: Path, cache: Path) -> list:
+    work.mkdir(parents=True, exist_ok=True)
+    conf = work / "benchpublishconf.py"
+    conf.write_text(PUBLISH_CONF.format(root=str(ROOT), categories=CATEGORIES, cache=str(cache)), encoding="utf-8")
+    rows = [("first publish", run_publish(content, work, conf)), ("nothing changed", run_publish(content, work, conf))]
+    new = content / "tin-hoat-dong" / "bai-moi-dang-trong-luc-do.md"
+    new.write_text(NEW_ARTICLE, encoding="utf-8")
+    rows.append(("one new article", run_publish(content, work, conf)))
+    edited = sorted(p for p in content.rglob("*.md") if "pages" not in p.parts and p != new)[0]
+    original = edited.read_text(encoding="utf-8")
+    edited.write_text(original.replace("\n\n", "\n\nMột câu thêm khi sửa bài.\n\n", 1), encoding="utf-8")
+    rows.append(("one article edited", run_publish(content, work, conf)))
+    edited.write_text(original, encoding="utf-8")
+    new.unlink()
+    return rows
+
+
 def median(runs, key):
     return statistics.median(r[key] for r in runs)
 
@@ -135,6 +185,8 @@ def main(argv=None):
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--incremental", action="store_true",
                         help="also time unchanged, one-new-article and one-edit rebuilds")
+    parser.add_argument("--publish", action="store_true",
+                        help="also time `make publish` (first, unchanged, one new article, one edit)")
     args = parser.parse_args(argv)
 
     work = Path(tempfile.mkdtemp(prefix="portal-bench-"))
@@ -166,6 +218,12 @@ def main(argv=None):
                                                cache if kind == "ours" else None):
                         print(f"{n:>8} {kind:>9} {what:>13}: {r['wall']:6.2f} s wall, "
                               f"{r['written']:>6} of {r['files']} files written, {r['rss_mb']:.0f} MB", flush=True)
+            if args.publish:
+                target = work / f"publish-{n}"
+                for what, r in publishes(content, target, cache):
+                    print(f"{n:>8} {'publish':>9} {what:>18}: {r['wall']:6.2f} s wall, "
+                          f"{r['written']:>6} of {r['files']} files new in the release", flush=True)
+                shutil.rmtree(target, ignore_errors=True)
             shutil.rmtree(content)
     finally:
         shutil.rmtree(work, ignore_errors=True)
