@@ -149,24 +149,27 @@ def _edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def test_render_skip_gives_the_bytes_of_a_full_render(tmp_path):
+@pytest.mark.parametrize("conf", ["publishconf.py", "pelicanconf.py"])
+def test_render_skip_gives_the_bytes_of_a_full_render(tmp_path, conf):
     """Pages not rendered because their recorded inputs are unchanged: after
     each kind of change the output is exactly what a build that renders
-    every page gives, and an unchanged rebuild renders no page at all."""
+    every page gives, and an unchanged rebuild renders no page at all. With
+    the live settings and the development ones (relative URLs: each folder
+    has its own `localsiteurl`)."""
     content = generate(tmp_path / "content", 40, seed=11)
     out, cache = tmp_path / "out", tmp_path / "cache"
     fresh_cache = tmp_path / "fresh-cache"
     articles = sorted(p for p in content.rglob("*.md") if "pages" not in p.parts)
 
     def rebuild(extra=None):
-        proc = build(content, out, settings={"CACHE_PATH": str(cache), **(extra or {})}, args=("-v",))
+        proc = build(content, out, conf, settings={"CACHE_PATH": str(cache), **(extra or {})}, args=("-v",))
         written, unchanged, skipped = map(int, SKIPPED.search(proc.stdout + proc.stderr).groups())
         fresh = tmp_path / "fresh"
         import shutil
 
         shutil.rmtree(fresh, ignore_errors=True)
-        build(content, fresh, settings={"CACHE_PATH": str(fresh_cache), "BUILDSPEED_RENDER_SKIP": False,
-                                        **(extra or {})})
+        build(content, fresh, conf, settings={"CACHE_PATH": str(fresh_cache), "BUILDSPEED_RENDER_SKIP": False,
+                                              **(extra or {})})
         a, b = files(out), files(fresh)
         assert sorted(a) == sorted(b)
         assert [k for k in a if a[k] != b[k]] == []
