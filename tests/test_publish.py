@@ -230,3 +230,26 @@ def test_a_live_folder_from_an_older_publish_is_kept_as_a_release(tmp_path):
     assert site.target() == f"releases/{names[1]}"
     assert make("rollback", *site.vars).returncode == 0
     assert (site.live / "index.html").read_text(encoding="utf-8") == "<p>Bản cũ</p>"
+
+
+def test_seed_links_every_file_with_cp_or_without_it(tmp_path, monkeypatch):
+    """The new release starts as hard links to the live one (GNU cp -al, or
+    shutil.copytree where cp is missing); files rewritten in place are not linked."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "tools"))
+    import release
+
+    live = tmp_path / "live"
+    write(live / "index.html", "<p>trang chủ</p>")
+    write(live / "tin" / "bai.html", "<p>bài</p>")
+    write(live / "sitemap.xml", "<urlset/>")
+    (live / "moi-nhat").symlink_to("tin")
+    for name, which in (("with-cp", shutil.which), ("without-cp", lambda _name: None)):
+        monkeypatch.setattr(release.shutil, "which", which)
+        building = tmp_path / name
+        release.seed(live, building)
+        for rel in ("index.html", "tin/bai.html"):
+            assert (building / rel).stat().st_ino == (live / rel).stat().st_ino, (name, rel)
+        assert (building / "moi-nhat").is_symlink() and os.readlink(building / "moi-nhat") == "tin"
+        assert not (building / "sitemap.xml").exists()  # rewritten in place by its plugin: never linked
