@@ -234,9 +234,11 @@ def withhold_unpublished_media(generator):
     if generator.settings.get("DRAFT_SAVE_AS"):
         return
     context = generator.context
-    unpublished = list(context.get("drafts", [])) + list(context.get("hidden_articles", []))
-    unpublished += list(context.get("draft_pages", [])) + list(context.get("hidden_pages", []))
+    # Hidden articles and pages are written (unlisted, reached by their
+    # address), so their photos are needed; drafts are not written here.
+    unpublished = list(context.get("drafts", [])) + list(context.get("draft_pages", []))
     published = list(context.get("articles", [])) + list(context.get("pages", []))
+    published += list(context.get("hidden_articles", [])) + list(context.get("hidden_pages", []))
     withheld = set().union(*map(_static_refs, unpublished)) if unpublished else set()
     withheld -= set().union(*map(_static_refs, published)) if published else set()
     if not withheld:

@@ -100,3 +100,20 @@ def test_copies_no_published_content_uses_are_removed(tmp_path):
     build(tmp_path / "content", out, "pelicanconf.py")
     assert not (out / "media" / "w480").exists()
     assert (out / "media" / "ghi-chu.txt").read_text() == "not ours"
+
+
+def test_hidden_article_is_written_with_its_photo_and_copies(tmp_path):
+    """Status: hidden = written at its address, not listed: its photo is needed."""
+    content = tmp_path / "content"
+    make_image(content / "images" / "an.jpg")
+    write(content / "an.md", "Title: Bài ẩn có ảnh\nDate: 2024-01-01\nCategory: Dân vận khéo\nStatus: hidden\n"
+                             "Image: images/an.jpg\n\nNội dung.\n")
+    write(content / "a.md", "Title: Bài công khai\nDate: 2024-01-02\nCategory: Dân vận khéo\n\nNội dung.\n")
+    live = tmp_path / "live"
+    build(content, live, "publishconf.py", settings={"CACHE_PATH": str(tmp_path / "cache")})
+    page = soup(live / "dan-van-kheo" / "bai-an-co-anh.html")
+    assert page.select_one("script[type='application/ld+json']") is not None
+    assert (live / "images" / "an.jpg").exists()
+    assert (live / "media" / "w480" / "images" / "an.jpg").exists()
+    home = soup(live / "index.html")
+    assert "Bài ẩn có ảnh" not in home.get_text()  # still not listed

@@ -132,8 +132,12 @@ def build_context(generator):
     if not featured:
         featured = articles[:featured_count]
 
-    for article in articles + list(getattr(generator, "drafts", [])):
-        article.json_ld = json_ld(article, settings)
+    # Every article that gets a page: listed, drafts (previews), hidden
+    # (written, unlisted) and translations.
+    for name in ("articles", "drafts", "hidden_articles", "translations", "drafts_translations",
+                 "hidden_translations"):
+        for article in getattr(generator, name, None) or []:
+            article.json_ld = json_ld(article, settings)
 
     section_count = settings.get("PORTAL_SECTION_COUNT", 4)
     context["nav_categories"] = categories
