@@ -80,9 +80,10 @@ cached per article (``cache.py``: keyed by what the reading looks at, so an
 edit anywhere before it — the file, the reader, another plugin — is seen);
 document frequencies, signatures and scores depend on every article, so
 they are computed at every build from the cached terms, in the same order
-and with the same floating-point operations as without the cache. The
-plugin pauses Python's cycle collector while it runs (it makes no cycles;
-the collector would rescan the whole site's objects many times).
+and with the same floating-point operations as without the cache. Python's
+cycle collector is paused for the whole build by the buildspeed plugin
+(``BUILDSPEED_PAUSE_GC``); this plugin makes no cycles, and the collector
+would otherwise rescan the whole site's objects many times.
 
 Why our own code: pelican-plugins' related-posts counts shared tags only
 (sparse or inconsistent tagging gives poor lists); similar-posts runs
@@ -96,9 +97,7 @@ Vietnamese stop-word package exists on PyPI, so the short list is ours.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as _dt
-import gc
 import hashlib
 import heapq
 import html
@@ -434,27 +433,8 @@ def _pinned_slugs(article) -> list[str]:
     return slugs
 
 
-@contextlib.contextmanager
-def _no_gc():
-    """Pause the cycle collector: the plugin makes a few hundred thousand small
-    objects and no cycles, and the collector would scan the whole built site's
-    objects again and again (a fifth of the plugin's time at 20,000 articles)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def relate(generator):
     """``article_generator_finalized``: set ``related_news`` on every article."""
-    with _no_gc():
-        _relate(generator)
-
-
-def _relate(generator):
     started = time.perf_counter()
     settings = {key: generator.settings.get(key, default) for key, default in DEFAULTS.items()}
     groups = {
