@@ -205,6 +205,7 @@ class _Recording:
 
 _active: _Recording | None = None
 _MISSING = "missing"  # the digest of a name the page's context lacked
+_UNSET = object()
 _original_getattr = Environment.getattr
 _original_getitem = Environment.getitem
 
@@ -350,7 +351,7 @@ class Checker:
     def __init__(self, registry: Registry, rows: dict[str, bytes], table: list):
         self.registry, self.rows, self.table = registry, rows, table
         self.memo: list = [None] * len(table)  # read number -> digest (shared reads)
-        self.memo_siteurl = self  # the localsiteurl memo holds digests for (unset)
+        self.memo_siteurl = _UNSET  # the localsiteurl the memo's digests are for
 
     def unchanged(self, path: str, ctx: dict, env: Environment, keys: Keys, own: dict | None = None) -> bool:
         blob = self.rows.get(path)
@@ -361,7 +362,7 @@ class Checker:
         ids.frombytes(raw)
         keys.start_job(ctx if own is None else own)
         localsiteurl = ctx.get("localsiteurl")
-        if self.memo_siteurl is self:
+        if self.memo_siteurl is _UNSET:
             self.memo_siteurl = localsiteurl
         # Relative URLs give each folder its own localsiteurl: then the
         # per-number memo (one value per read) is not used for this page.
@@ -507,19 +508,19 @@ class PageStore:
     def save(self, rows: dict, keep: set) -> None:
         """Store new rows; drop rows of pages this build did not produce."""
         new = {p: self.encode(b) for p, b in rows.items() if b is not None}
-        live = {p: b for p, b in self.rows.items() if p in keep and rows.get(p, b) is not None}
-        live.update(new)
+        renumbered = False
         if self._loaded == 0:
             self._compacted = len(self.table)  # a fresh table: nothing unused yet
         elif len(self.table) > 2 * self._compacted + self.SLACK:
-            new = live = self._renumber(live)
+            live = {p: b for p, b in self.rows.items() if p in keep and rows.get(p, b) is not None}
+            new, renumbered = self._renumber({**live, **new}), True
         self.db.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?)", new.items())
         gone = [(p,) for p, b in rows.items() if b is None]
         self.db.executemany("DELETE FROM pages WHERE path=?", gone)
         self.db.execute("CREATE TEMP TABLE keep (path TEXT PRIMARY KEY)")
         self.db.executemany("INSERT OR IGNORE INTO keep VALUES (?)", ((p,) for p in keep))
         self.db.execute("DELETE FROM pages WHERE path NOT IN (SELECT path FROM keep)")
-        if len(self.table) != self._loaded or new is live:
+        if len(self.table) != self._loaded or renumbered:
             self.db.execute("INSERT OR REPLACE INTO reads VALUES (0, ?, ?)",
                             (self._compacted, zlib.compress(marshal.dumps(self.table), 1)))
         self.db.commit()
