@@ -19,7 +19,9 @@ publish`: the content check, a new release folder seeded with hard links to
 the live one, the build into it, the atomic switch, old releases pruned)
 with the corpus's settings in a small configuration file beside it: a first
 publish (the reader cache of the cold build above is reused), then nothing
-changed, one new article and one edited article, each a new release.
+changed, one new article and one edited article, each a new release; then
+an editor's round: a preview (`make html`, development settings) of one new
+article, and the publish of it.
 
 With `--incremental`, then, in the last built output of each kind:
 
@@ -133,10 +135,23 @@ def incremental(kind, content, out, stock_conf, cache):
 
 PUBLISH_CONF = """import sys
 sys.path.insert(0, {root!r})
-from publishconf import *  # noqa: F401,F403
+from {module} import *  # noqa: F401,F403
 PORTAL_CATEGORIES = {categories!r}
 CACHE_PATH = {cache!r}
 """
+
+
+def run_preview(content: Path, out: Path, conf: Path) -> dict:
+    """One `make html` (development settings: relative URLs, drafts shown)."""
+    before = snapshot(out)
+    start = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "pelican", str(content), "-o", str(out), "-s", str(conf), "-q"],
+                          cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    wall = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(f"make html failed:\n{proc.stdout.decode('utf-8', 'replace')[-3000:]}")
+    after = snapshot(out)
+    return {"wall": wall, "files": len(after), "written": sum(1 for p, st in after.items() if before.get(p) != st)}
 
 
 def run_publish(content: Path, work: Path, conf: Path) -> dict:
@@ -160,7 +175,8 @@ def run_publish(content: Path, work: Path, conf: Path) -> dict:
 def publishes(content: Path, work: Path, cache: Path) -> list:
     work.mkdir(parents=True, exist_ok=True)
     conf = work / "benchpublishconf.py"
-    conf.write_text(PUBLISH_CONF.format(root=str(ROOT), categories=CATEGORIES, cache=str(cache)), encoding="utf-8")
+    conf.write_text(PUBLISH_CONF.format(root=str(ROOT), module="publishconf", categories=CATEGORIES,
+                                        cache=str(cache)), encoding="utf-8")
     rows = [("first publish", run_publish(content, work, conf)), ("nothing changed", run_publish(content, work, conf))]
     new = content / "tin-hoat-dong" / "bai-moi-dang-trong-luc-do.md"
     new.write_text(NEW_ARTICLE, encoding="utf-8")
@@ -170,6 +186,16 @@ def publishes(content: Path, work: Path, cache: Path) -> list:
     edited.write_text(original.replace("\n\n", "\n\nMột câu thêm khi sửa bài.\n\n", 1), encoding="utf-8")
     rows.append(("one article edited", run_publish(content, work, conf)))
     edited.write_text(original, encoding="utf-8")
+    new.unlink()
+    # An editor's round: preview with the development settings (`make html`,
+    # its own cache of rendered pages), then publish what was previewed.
+    preview = work / "benchpelicanconf.py"
+    preview.write_text(PUBLISH_CONF.format(root=str(ROOT), module="pelicanconf", categories=CATEGORIES,
+                                           cache=str(cache)), encoding="utf-8")
+    rows.append(("first preview", run_preview(content, work / "output", preview)))
+    new.write_text(NEW_ARTICLE, encoding="utf-8")
+    rows.append(("preview new article", run_preview(content, work / "output", preview)))
+    rows.append(("then publish it", run_publish(content, work, conf)))
     new.unlink()
     return rows
 
@@ -186,7 +212,8 @@ def main(argv=None):
     parser.add_argument("--incremental", action="store_true",
                         help="also time unchanged, one-new-article and one-edit rebuilds")
     parser.add_argument("--publish", action="store_true",
-                        help="also time `make publish` (first, unchanged, one new article, one edit)")
+                        help="also time `make publish` (first, unchanged, one new article, one edit, "
+                             "preview then publish)")
     args = parser.parse_args(argv)
 
     work = Path(tempfile.mkdtemp(prefix="portal-bench-"))
@@ -221,8 +248,9 @@ def main(argv=None):
             if args.publish:
                 target = work / f"publish-{n}"
                 for what, r in publishes(content, target, cache):
-                    print(f"{n:>8} {'publish':>9} {what:>18}: {r['wall']:6.2f} s wall, "
-                          f"{r['written']:>6} of {r['files']} files new in the release", flush=True)
+                    kind, where = ("preview", "written") if "preview" in what else ("publish", "new in the release")
+                    print(f"{n:>8} {kind:>9} {what:>19}: {r['wall']:6.2f} s wall, "
+                          f"{r['written']:>6} of {r['files']} files {where}", flush=True)
                 shutil.rmtree(target, ignore_errors=True)
             shutil.rmtree(content)
     finally:

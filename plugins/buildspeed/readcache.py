@@ -43,9 +43,15 @@ from pelican.urlwrappers import URLWrapper
 
 logger = logging.getLogger(__name__)
 
-# Settings that do not change what a reader returns (output location, URLs).
-_IGNORED_SETTINGS = {"OUTPUT_PATH", "SITEURL", "FEED_DOMAIN", "RELATIVE_URLS",
-                     "DELETE_OUTPUT_DIRECTORY", "BUILDSPEED_WORKERS", "BUILDSPEED_MANIFEST"}
+# Settings of how a build runs (where it writes, how many processes, which
+# caches), not of what it produces: no fingerprint depends on them.
+RUN_SETTINGS = frozenset({
+    "OUTPUT_PATH", "BUILDSPEED_WORKERS", "BUILDSPEED_MANIFEST", "BUILDSPEED_PAUSE_GC",
+    "BUILDSPEED_READ_CACHE", "BUILDSPEED_RENDER_SKIP", "RELATED_WORKERS", "RELATED_CACHE",
+    "SEARCH_WORKERS", "EDITORIAL_CACHE",
+})
+# Settings that do not change what a reader returns either (URLs).
+_IGNORED_SETTINGS = RUN_SETTINGS | {"SITEURL", "FEED_DOMAIN", "RELATIVE_URLS", "DELETE_OUTPUT_DIRECTORY"}
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 
 _stores: dict[str, "Store"] = {}
@@ -305,7 +311,7 @@ def install(generator):
 
 
 STALE_DAYS = 30
-_OUR_FILES = re.compile(r"^buildspeed-(?:[0-9a-f]{16}\.sqlite|slugs-.+\.marshal)(?:-wal|-shm)?$")
+_OUR_FILES = re.compile(r"^buildspeed-(?:(?:pages-)?[0-9a-f]{16}\.sqlite|slugs-.+\.marshal)(?:-wal|-shm)?$")
 
 
 def finish(pelican):
@@ -318,12 +324,12 @@ def finish(pelican):
 
 
 def prune(cache_path: str, keep=()) -> None:
-    """Remove reader-cache databases (and slug files) of other fingerprints
-    unused for STALE_DAYS: each is as large as the content's HTML (~140 MB at
-    20,000 articles), and a change of settings or plugin code starts a new
-    one. Recent ones stay, so switching between development and live
-    settings does not read everything again. The pages database keeps only
-    its current fingerprint (renderskip.PageStore)."""
+    """Remove reader-cache and render-skip databases (and slug files) of
+    other fingerprints unused for STALE_DAYS: a reader cache is as large as
+    the content's HTML (~140 MB at 20,000 articles), a pages database ~20-60
+    MB, and a change of settings or plugin code starts new ones. Recent ones
+    stay, so switching between development and live settings does not read
+    and render everything again."""
     limit = time.time() - STALE_DAYS * 86400
     try:
         names = os.listdir(cache_path)

@@ -32,8 +32,14 @@ a template must not read the clock or files.
 
 Storage: one SQLite row per output file in
 ``CACHE_PATH/buildspeed-pages-<fingerprint>.sqlite``: the reads (marshal,
-zlib) and their digest. Verification runs in the render workers, next to
-rendering, so it is parallel too.
+zlib), their digest, and the digest of the bytes that render wrote. A page
+is skipped only when the file on disk still has those bytes: the stores of
+other fingerprints are kept (previewing with the development settings and
+publishing with the live ones alternate two fingerprints; each keeps its
+store), so the file may have been written since by a build with other
+settings. Unused stores are removed after 30 days (``readcache.prune``).
+Verification runs in the render workers, next to rendering, so it is
+parallel too.
 """
 
 from __future__ import annotations
@@ -56,6 +62,7 @@ from pelican.paginator import Page as PaginatorPage
 from pelican.paginator import Paginator
 from pelican.urlwrappers import URLWrapper
 
+from . import readcache
 from .readcache import _stable_repr
 
 logger = logging.getLogger(__name__)
@@ -353,11 +360,16 @@ class Checker:
         self.memo: list = [None] * len(table)  # read number -> digest (shared reads)
         self.memo_siteurl = _UNSET  # the localsiteurl the memo's digests are for
 
-    def unchanged(self, path: str, ctx: dict, env: Environment, keys: Keys, own: dict | None = None) -> bool:
+    def unchanged(self, path: str, ctx: dict, env: Environment, keys: Keys, own: dict | None = None,
+                  on_disk: str | None = None) -> bool:
+        """`on_disk`: the digest of the file's bytes now (the writer's
+        manifest); it must be what this page's recorded render wrote."""
         blob = self.rows.get(path)
         if blob is None:
             return False
-        raw, digest = marshal.loads(zlib.decompress(blob))
+        raw, digest, written = marshal.loads(zlib.decompress(blob))
+        if written != on_disk:
+            return False
         ids = array("I")
         ids.frombytes(raw)
         keys.start_job(ctx if own is None else own)
@@ -423,7 +435,7 @@ class Checker:
 
 
 # --- Fingerprint and store ------------------------------------------------------------------
-_IGNORED = {"OUTPUT_PATH", "BUILDSPEED_WORKERS", "BUILDSPEED_MANIFEST", "BUILDSPEED_RENDER_SKIP"}
+_IGNORED = readcache.RUN_SETTINGS
 
 
 def fingerprint(settings: dict, envs) -> str:
@@ -451,7 +463,8 @@ def fingerprint(settings: dict, envs) -> str:
 
 
 class PageStore:
-    """``pages``: output path -> (read numbers, digest of the read values);
+    """``pages``: output path -> (read numbers, digest of the read values,
+    digest of the bytes written);
     ``reads``: one row holding the table of distinct reads the numbers point
     into (marshal, zlib; an object's key is stored once however many reads
     name it). The table only grows with new (object, attribute) pairs, not
@@ -462,13 +475,9 @@ class PageStore:
 
     def __init__(self, cache_path: str, fp: str):
         os.makedirs(cache_path, exist_ok=True)
-        for name in os.listdir(cache_path):  # older fingerprints are useless
-            if name.startswith("buildspeed-pages-") and fp not in name:
-                try:
-                    os.unlink(os.path.join(cache_path, name))
-                except OSError:
-                    pass
-        self.db = sqlite3.connect(os.path.join(cache_path, f"buildspeed-pages-{fp}.sqlite"))
+        path = os.path.join(cache_path, f"buildspeed-pages-{fp}.sqlite")
+        self.db = sqlite3.connect(path)
+        os.utime(path)  # in use: not stale (readcache.prune)
         self.db.execute("CREATE TABLE IF NOT EXISTS pages (path TEXT PRIMARY KEY, reads BLOB)")
         self.db.execute("CREATE TABLE IF NOT EXISTS reads (id INTEGER PRIMARY KEY, compacted INTEGER, data BLOB)")
         self.table: list = []
@@ -499,15 +508,18 @@ class PageStore:
             self.table.append(read)
         return i
 
-    def encode(self, packed: bytes) -> bytes:
-        """A page's reads as render_recorded packed them -> as stored (numbers)."""
+    def encode(self, packed: bytes, written: str) -> bytes:
+        """A page's reads as render_recorded packed them -> as stored (numbers),
+        with `written`, the digest of the bytes the render gave."""
         reads, digest = marshal.loads(zlib.decompress(packed))
         ids = array("I", map(self._number, reads))
-        return zlib.compress(marshal.dumps((ids.tobytes(), digest)), 1)
+        return zlib.compress(marshal.dumps((ids.tobytes(), digest, written)), 1)
 
     def save(self, rows: dict, keep: set) -> None:
-        """Store new rows; drop rows of pages this build did not produce."""
-        new = {p: self.encode(b) for p, b in rows.items() if b is not None}
+        """Store new rows (path -> (packed reads, digest of the bytes written),
+        or None for a page rendered without a record); drop rows of pages this
+        build did not produce."""
+        new = {p: self.encode(*r) for p, r in rows.items() if r is not None}
         renumbered = False
         if self._loaded == 0:
             self._compacted = len(self.table)  # a fresh table: nothing unused yet
@@ -531,14 +543,15 @@ class PageStore:
         decoded = {}
         used = set()
         for path, blob in live.items():
-            raw, digest = marshal.loads(zlib.decompress(blob))
+            raw, digest, written = marshal.loads(zlib.decompress(blob))
             ids = array("I")
             ids.frombytes(raw)
-            decoded[path] = (ids, digest)
+            decoded[path] = (ids, digest, written)
             used.update(ids)
         order = sorted(used)
         number = {old: i for i, old in enumerate(order)}
         self.table = [self.table[i] for i in order]
         self._compacted, self._index = len(self.table), None
-        return {path: zlib.compress(marshal.dumps((array("I", map(number.__getitem__, ids)).tobytes(), digest)), 1)
-                for path, (ids, digest) in decoded.items()}
+        return {path: zlib.compress(marshal.dumps((array("I", map(number.__getitem__, ids)).tobytes(), digest,
+                                                   written)), 1)
+                for path, (ids, digest, written) in decoded.items()}

@@ -206,6 +206,48 @@ def test_render_skip_gives_the_bytes_of_a_full_render(tmp_path, conf):
     assert skipped == 0 and written >= len(pages)
 
 
+def test_render_skip_survives_switching_between_preview_and_live_settings(tmp_path):
+    """Previewing (development settings, one folder) and publishing (live
+    settings, another) alternate two fingerprints: each keeps its store, so
+    going back to either renders nothing. A page whose file a build with
+    other settings rewrote since (same folder) is rendered again, giving
+    exactly what a full render gives."""
+    import shutil
+
+    content = generate(tmp_path / "content", 40, seed=5)
+    cache = tmp_path / "cache"
+    preview, live = tmp_path / "output", tmp_path / "public"
+
+    def run(conf, out, extra=None):
+        proc = build(content, out, conf, settings={"CACHE_PATH": str(cache), **(extra or {})}, args=("-v",))
+        written, _unchanged, skipped = map(int, SKIPPED.search(proc.stdout + proc.stderr).groups())
+        return written, skipped
+
+    def pages(out):
+        return sum(1 for k in files(out) if k.endswith(".html"))
+
+    run("pelicanconf.py", preview)
+    run("publishconf.py", live)
+    assert run("pelicanconf.py", preview) == (0, pages(preview))
+    assert run("publishconf.py", live) == (0, pages(live))
+    assert len(list(cache.glob("buildspeed-pages-*.sqlite"))) == 2
+    # How a build runs (processes, caches) is not what it gives: same stores.
+    assert run("publishconf.py", live, {"BUILDSPEED_WORKERS": 1, "RELATED_WORKERS": 1, "SEARCH_WORKERS": 1,
+                                        "BUILDSPEED_PAUSE_GC": False}) == (0, pages(live))
+    assert len(list(cache.glob("buildspeed-*.sqlite"))) == 4  # a reader cache and a store each
+
+    run("publishconf.py", preview)  # the preview folder now holds live pages
+    written, skipped = run("pelicanconf.py", preview)
+    assert written >= pages(preview) and skipped == 0
+    fresh = tmp_path / "fresh"
+    shutil.rmtree(fresh, ignore_errors=True)
+    build(content, fresh, "pelicanconf.py",
+          settings={"CACHE_PATH": str(tmp_path / "fresh-cache"), "BUILDSPEED_RENDER_SKIP": False})
+    a, b = files(preview), files(fresh)
+    assert sorted(a) == sorted(b)
+    assert [k for k in a if a[k] != b[k]] == []
+
+
 def test_slugs_are_kept_across_builds_and_a_bad_file_is_ignored(tmp_path):
     from types import SimpleNamespace
 
@@ -275,27 +317,27 @@ def test_page_store_numbers_reads_and_renumbers_when_pages_go(tmp_path, monkeypa
         return {("a", key, f"attr{i}"): f"={name}{i}" for i in range(n)}
 
     def stored(store, path):
-        raw, digest = marshal.loads(zlib.decompress(store.rows[path]))
+        raw, digest, written = marshal.loads(zlib.decompress(store.rows[path]))
         ids = array("I")
         ids.frombytes(raw)
-        return [store.table[i] for i in ids], digest
+        return [store.table[i] for i in ids], digest, written
 
     monkeypatch.setattr(PageStore, "SLACK", 0)
     a, b, c = reads("a", 100), reads("b", 5), reads("c", 250)
     first = PageStore(str(tmp_path), "fp")
     first.load()
-    first.save({"a.html": pack(a)[0], "b.html": pack(b)[0]}, keep={"a.html", "b.html"})
+    first.save({"a.html": (pack(a)[0], "bytes-a"), "b.html": (pack(b)[0], "bytes-b")}, keep={"a.html", "b.html"})
     second = PageStore(str(tmp_path), "fp")
     second.load()
     assert len(second.table) == 105
-    assert stored(second, "b.html") == (list(b), pack(b)[1])
+    assert stored(second, "b.html") == (list(b), pack(b)[1], "bytes-b")
     # a.html is gone, c.html is new: 355 reads, 255 used, more than twice 105
-    second.save({"c.html": pack(c)[0]}, keep={"b.html", "c.html"})
+    second.save({"c.html": (pack(c)[0], "bytes-c")}, keep={"b.html", "c.html"})
     third = PageStore(str(tmp_path), "fp")
     third.load()
     assert len(third.table) == 255 and set(third.rows) == {"b.html", "c.html"}
-    assert stored(third, "b.html") == (list(b), pack(b)[1])
-    assert stored(third, "c.html") == (list(c), pack(c)[1])
+    assert stored(third, "b.html") == (list(b), pack(b)[1], "bytes-b")
+    assert stored(third, "c.html") == (list(c), pack(c)[1], "bytes-c")
 
 
 def test_stale_reader_caches_of_other_fingerprints_are_removed(tmp_path):
@@ -310,7 +352,8 @@ def test_stale_reader_caches_of_other_fingerprints_are_removed(tmp_path):
         "buildspeed-fedcba9876543210.sqlite": time.time(),  # another one, recent: stays
         "buildspeed-aaaaaaaaaaaaaaaa.sqlite": old,  # the current one: stays
         "buildspeed-slugs-4.0-1.0.marshal": old,  # older versions' slugs: go
-        "buildspeed-pages-0123456789abcdef.sqlite": old,  # not the reader cache's
+        "buildspeed-pages-0123456789abcdef.sqlite": old,  # render-skip store, stale: goes
+        "buildspeed-pages-fedcba9876543210.sqlite": time.time(),  # recent: stays
         "related-0123456789abcdef.sqlite": old,  # another plugin's
         "notes.txt": old,
     }
@@ -320,4 +363,4 @@ def test_stale_reader_caches_of_other_fingerprints_are_removed(tmp_path):
     prune(str(tmp_path), keep={"buildspeed-aaaaaaaaaaaaaaaa.sqlite"})
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         set(names) - {"buildspeed-0123456789abcdef.sqlite", "buildspeed-0123456789abcdef.sqlite-wal",
-                      "buildspeed-slugs-4.0-1.0.marshal"})
+                      "buildspeed-slugs-4.0-1.0.marshal", "buildspeed-pages-0123456789abcdef.sqlite"})

@@ -226,7 +226,7 @@ class FastWriter(Writer):
         rel = self._rel(path)
         own = job[4]  # what the page adds to the shared context (paginators among it)
         if known is not None and checker.rows.get(rel) is not None and _on_disk(path, known) \
-                and checker.unchanged(rel, ctx, template.environment, keys, own):
+                and checker.unchanged(rel, ctx, template.environment, keys, own, on_disk=known[2]):
             return False, tuple(known), _SKIPPED
         output, reads = renderskip.render_recorded(template, ctx, keys, own)
         return (*write_if_changed(path, output.encode("utf-8"), known), reads)
@@ -287,7 +287,7 @@ class FastWriter(Writer):
             if reads == _SKIPPED:
                 self.stats["skipped"] += 1
             else:
-                rows[self._rel(path)] = reads
+                rows[self._rel(path)] = None if reads is None else (reads, info[2])
         if store is not None:
             store.save(rows, keep={self._rel(p) for p, _ in items})
         for path, job in items:
