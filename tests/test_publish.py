@@ -65,6 +65,11 @@ def test_publish_switches_the_live_link_and_keeps_the_last_releases(tmp_path):
     assert len(set(targets)) == 4
     assert site.release_names() == [t.split("/")[1] for t in targets[1:]]  # the oldest was removed
     assert not list(site.releases.glob(".building-*"))
+    # ... by a background process, which finishes soon after
+    deadline = time.monotonic() + 60
+    while list(site.releases.glob(".trash-*")) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert sorted(p.name for p in site.releases.iterdir() if p.name != ".lock") == site.release_names()
     listing = make("releases", *site.vars).stdout.splitlines()
     assert listing[-1] == f"* {targets[-1].split('/')[1]}"
 
@@ -253,3 +258,26 @@ def test_seed_links_every_file_with_cp_or_without_it(tmp_path, monkeypatch):
             assert (building / rel).stat().st_ino == (live / rel).stat().st_ino, (name, rel)
         assert (building / "moi-nhat").is_symlink() and os.readlink(building / "moi-nhat") == "tin"
         assert not (building / "sitemap.xml").exists()  # rewritten in place by its plugin: never linked
+
+
+def test_trash_is_deleted_in_the_background_with_rm_or_without_it(tmp_path, monkeypatch):
+    """Pruned releases (renamed .trash-…) and leftovers of a deletion cut
+    short go in a background process; releases and other files stay."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "tools"))
+    import release
+
+    for name, which in (("with-rm", shutil.which), ("without-rm", lambda _name: None)):
+        monkeypatch.setattr(release.shutil, "which", which)
+        releases = tmp_path / name
+        write(releases / ".trash-20260101-080000" / "tin" / "bai.html", "<p>cũ</p>")
+        write(releases / ".trash-20260102-080000" / "index.html", "<p>cũ</p>")
+        write(releases / "20260103-080000" / "index.html", "<p>đang chạy</p>")
+        (releases / ".lock").write_text("")
+        release.discard(releases)
+        deadline = time.monotonic() + 30
+        while list(releases.glob(".trash-*")) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert sorted(p.name for p in releases.iterdir()) == [".lock", "20260103-080000"], name
+        assert (releases / "20260103-080000" / "index.html").read_text(encoding="utf-8") == "<p>đang chạy</p>"

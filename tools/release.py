@@ -21,7 +21,11 @@ made beside it and renamed over it (``rename(2)`` is atomic, so a reader sees
 the old site or the new one, never a mix). A failed or interrupted publish
 (error, Ctrl-C, ``kill -9``, power cut) therefore leaves ``public`` and the
 release it points to untouched. The newest ``--keep`` releases (at least 3)
-and the live one are kept; older ones are deleted.
+and the live one are kept; older ones are renamed to ``releases/.trash-…``
+at once and deleted by a background process (deleting 50,000 files takes
+seconds, and nobody needs to wait for it; a deletion cut short is finished
+by the next publish). The content check runs while the new release is
+being seeded.
 
 ``rollback`` points ``public`` at the newest release older than the live one
 (run it again to go further back). A fresh ``publish`` is the way forward.
@@ -49,6 +53,7 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -178,9 +183,44 @@ def prune(releases: Path, live: Path, keep: int) -> list[str]:
     removed = []
     for path in all_releases:
         if path not in kept:
-            shutil.rmtree(path)
+            os.rename(path, releases / f".trash-{path.name}")  # no longer a release, at once
             removed.append(path.name)
+    discard(releases)
     return removed
+
+
+def discard(releases: Path) -> None:
+    """Delete ``releases/.trash-*`` in a background process that outlives
+    this one (its own session: a Ctrl-C after the publish does not stop it)."""
+    trash = [str(p) for p in releases.glob(".trash-*")]
+    if not trash:
+        return
+    rm = shutil.which("rm")
+    cmd = [rm, "-rf", "--", *trash] if rm else [
+        sys.executable, "-c", "import shutil, sys\nfor p in sys.argv[1:]: shutil.rmtree(p, ignore_errors=True)", *trash]
+    subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                     start_new_session=True)
+
+
+def seed_while(previous: Path | None, building: Path, work):
+    """``seed(previous, building)`` in a thread (``cp`` does the work) while
+    ``work()`` runs here; returns what ``work()`` returned."""
+    failure = []
+
+    def run():
+        try:
+            seed(previous, building)
+        except BaseException as exc:  # noqa: BLE001 (raised again below, in this thread)
+            failure.append(exc)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    try:
+        return work()
+    finally:
+        thread.join()
+        if failure:
+            raise failure[0]
 
 
 def check_content(content: Path, conf: Path) -> int:
@@ -199,13 +239,18 @@ def publish(args) -> int:
     with locked(releases):
         for stale in releases.glob(".building-*"):
             shutil.rmtree(stale, ignore_errors=True)  # left by an interrupted publish
-        problems = check_content(content, conf)
-        if problems:
-            raise ReleaseError(f"Không xuất bản: nội dung còn {problems} lỗi (xem ở trên). "
-                               "Trang đang chạy không thay đổi. Sửa lỗi, chạy «make check», rồi xuất bản lại.")
+        discard(releases)  # a deletion an earlier publish did not finish
         release_id = new_release_id(releases, args.timezone)
         building = releases / f".building-{release_id}"
-        seed(current_release(live, releases), building)
+        try:
+            problems = seed_while(current_release(live, releases), building, lambda: check_content(content, conf))
+        except BaseException:
+            shutil.rmtree(building, ignore_errors=True)
+            raise
+        if problems:
+            shutil.rmtree(building, ignore_errors=True)
+            raise ReleaseError(f"Không xuất bản: nội dung còn {problems} lỗi (xem ở trên). "
+                               "Trang đang chạy không thay đổi. Sửa lỗi, chạy «make check», rồi xuất bản lại.")
         cmd = [sys.executable, "-m", "pelican", str(content), "-o", str(building), "-s", str(conf),
                "--fatal", "errors", *args.pelican]
         say(f"Đang dựng bản {release_id} …")
