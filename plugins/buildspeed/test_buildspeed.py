@@ -364,3 +364,33 @@ def test_stale_reader_caches_of_other_fingerprints_are_removed(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         set(names) - {"buildspeed-0123456789abcdef.sqlite", "buildspeed-0123456789abcdef.sqlite-wal",
                       "buildspeed-slugs-4.0-1.0.marshal", "buildspeed-pages-0123456789abcdef.sqlite"})
+
+
+def test_pelicans_content_cache_stats_nothing_when_off_and_works_when_on(tmp_path):
+    from pelican.cache import FileStampDataCacher
+
+    from buildspeed.buildspeed import _install_no_stamps_without_cache
+
+    _install_no_stamps_without_cache()
+    settings = {"CACHE_PATH": str(tmp_path), "GZIP_CACHE": False, "CHECK_MODIFIED_METHOD": "mtime"}
+    source = tmp_path / "bai.md"
+    source.write_text("Title: Bài\n\nNội dung.\n", encoding="utf-8")
+    stamps = []
+
+    def stamp(name):
+        stamps.append(name)
+        return os.path.getmtime(name)
+
+    off = FileStampDataCacher(settings, "off", False, False)
+    off._filestamp_func = stamp
+    assert off.get_cached_data(str(source), "mặc định") == "mặc định"
+    off.cache_data(str(source), "dữ liệu")
+    assert off.get_cached_data(str(source), "mặc định") == "mặc định"
+    assert stamps == []
+    on = FileStampDataCacher(settings, "on", True, False)
+    on._filestamp_func = stamp
+    on.cache_data(str(source), "dữ liệu")
+    assert on.get_cached_data(str(source), "mặc định") == "dữ liệu"
+    os.utime(source, (1, 1))  # the file changed: the cached data is stale
+    assert on.get_cached_data(str(source), "mặc định") == "mặc định"
+    assert len(stamps) == 3
