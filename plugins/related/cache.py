@@ -16,8 +16,14 @@ be in the fingerprint. The fingerprint covers the settings the reading uses
 tables, array layout) and MarkupSafe (``striptags``).
 
 Everything that depends on the whole collection — document frequencies,
-signatures, the ranking — is computed at every build from these rows, so a
-cached build gives the same lists as an uncached one.
+signatures, the ranking — is computed from these rows, so a cached build
+gives the same lists as an uncached one. The ranking is a pure function of
+the articles' keys in order, which of them may be listed, and the settings:
+it is stored (table ``ranked``, one row per content folder) with the digest
+of exactly that, and a build whose digest is the same takes it instead of
+scoring again (``related.ranking_key``): a rebuild with no article's text
+changed, or the publish of what was just previewed, skips ~2.5 s at 20,000
+articles.
 
 Terms are numbered in a ``terms`` table shared by all builds (numbering a
 new term takes the database's write lock, so two builds at once agree);
@@ -35,10 +41,12 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import logging
+import marshal
 import os
 import sqlite3
 import sys
 import time
+import zlib
 from array import array
 from glob import glob
 from pathlib import Path
@@ -78,6 +86,34 @@ class Vocabulary:
     def __init__(self):
         self.ids: dict[str, int] = {}
 
+    @property
+    def rows(self) -> dict[bytes, bytes]:
+        if self._rows is None:
+            self._rows = dict(self.db.execute("SELECT key, terms FROM articles WHERE folder=?", (self.folder,)))
+            self.stored_keys = set(self._rows)
+        return self._rows
+
+    @rows.setter
+    def rows(self, value) -> None:
+        self._rows = value
+
+    def ranked(self, key: bytes) -> list[list[int]] | None:
+        """The ranking stored under `key` for this folder, or None."""
+        row = self.db.execute("SELECT key, lists FROM ranked WHERE folder=?", (self.folder,)).fetchone()
+        if row is None or row[0] != key:
+            return None
+        try:
+            return marshal.loads(zlib.decompress(row[1]))
+        except (ValueError, EOFError, TypeError, zlib.error):
+            return None
+
+    def keep_ranked(self, key: bytes, lists: list[list[int]]) -> None:
+        try:
+            self.db.execute("INSERT OR REPLACE INTO ranked VALUES (?, ?, ?)",
+                            (self.folder, key, zlib.compress(marshal.dumps(lists), 1)))
+        except sqlite3.Error as err:
+            logger.warning("related: could not update the cache %s (%s)", self.path, err)
+
     def resolve(self, terms) -> dict[str, int]:
         """Number the new `terms` (distinct), in order of appearance."""
         ids = self.ids
@@ -109,10 +145,11 @@ class TermStore:
         self.db.execute("CREATE TABLE IF NOT EXISTS terms (id INTEGER PRIMARY KEY, term TEXT UNIQUE NOT NULL)")
         self.db.execute("CREATE TABLE IF NOT EXISTS articles (folder TEXT, key BLOB, terms BLOB, "
                         "PRIMARY KEY (folder, key))")
+        self.db.execute("CREATE TABLE IF NOT EXISTS ranked (folder TEXT PRIMARY KEY, key BLOB, lists BLOB)")
         # key -> row; taken out by `take` as articles are read from it
-        self.rows: dict[bytes, bytes] = dict(
-            self.db.execute("SELECT key, terms FROM articles WHERE folder=?", (folder,)))
-        self.stored_keys = set(self.rows)
+        # (loaded when first needed: not when the stored ranking is taken)
+        self._rows: dict[bytes, bytes] | None = None
+        self.stored_keys: set[bytes] = set()
         self.taken: dict[bytes, tuple[array, array]] = {}
         self.ids: dict[str, int] = {}
         self.new: list[tuple[str, bytes, bytes]] = []
@@ -133,6 +170,34 @@ class TermStore:
             return None
         _remove_stale(cache_path, db)
         return store
+
+    @property
+    def rows(self) -> dict[bytes, bytes]:
+        if self._rows is None:
+            self._rows = dict(self.db.execute("SELECT key, terms FROM articles WHERE folder=?", (self.folder,)))
+            self.stored_keys = set(self._rows)
+        return self._rows
+
+    @rows.setter
+    def rows(self, value) -> None:
+        self._rows = value
+
+    def ranked(self, key: bytes) -> list[list[int]] | None:
+        """The ranking stored under `key` for this folder, or None."""
+        row = self.db.execute("SELECT key, lists FROM ranked WHERE folder=?", (self.folder,)).fetchone()
+        if row is None or row[0] != key:
+            return None
+        try:
+            return marshal.loads(zlib.decompress(row[1]))
+        except (ValueError, EOFError, TypeError, zlib.error):
+            return None
+
+    def keep_ranked(self, key: bytes, lists: list[list[int]]) -> None:
+        try:
+            self.db.execute("INSERT OR REPLACE INTO ranked VALUES (?, ?, ?)",
+                            (self.folder, key, zlib.compress(marshal.dumps(lists), 1)))
+        except sqlite3.Error as err:
+            logger.warning("related: could not update the cache %s (%s)", self.path, err)
 
     def resolve(self, terms) -> dict[str, int]:
         """Number the new `terms` (distinct), in order of appearance; another build
@@ -182,6 +247,7 @@ class TermStore:
         """Store the new rows; drop this folder's rows that no article used now,
         and the rows of folders that are gone."""
         used = set(keys)
+        self.rows  # noqa: B018 (loads the stored keys, if nothing did)
         stale = [(self.folder, key) for key in self.stored_keys if key not in used]
         self.rows, self.taken = {}, {}
         try:

@@ -45,7 +45,8 @@ Settings (defaults):
   related enough to be listed (the list is then shorter).
 - ``RELATED_CACHE`` (True): keep each article's term counts in
   ``CACHE_PATH`` between builds (``cache.py``), so a build reads only new
-  and changed articles. The lists are the same with or without it.
+  and changed articles, and the last ranking, taken as it is when no
+  article's text changed. The lists are the same with or without it.
 
 How it scores: TF-IDF over syllables and syllable pairs, through an
 inverted index.
@@ -79,8 +80,10 @@ Cost per build: reading text into terms is most of a cold run and is
 cached per article (``cache.py``: keyed by what the reading looks at, so an
 edit anywhere before it — the file, the reader, another plugin — is seen);
 document frequencies, signatures and scores depend on every article, so
-they are computed at every build from the cached terms, in the same order
-and with the same floating-point operations as without the cache. Python's
+they are computed from the cached terms, in the same order and with the
+same floating-point operations as without the cache, at every build whose
+articles' texts, order or listability changed; otherwise the ranking stored
+by the last such build is taken (``ranking_key``, ``cache.py``). Python's
 cycle collector is paused for the whole build by the buildspeed plugin
 (``BUILDSPEED_PAUSE_GC``); this plugin makes no cycles, and the collector
 would otherwise rescan the whole site's objects many times.
@@ -243,7 +246,20 @@ def input_key(article, settings) -> bytes:
     return h.digest()
 
 
-def signatures(docs, settings, store: TermStore | None = None) -> list[tuple[array, array]]:
+def ranking_key(docs, keys, settings, count: int) -> bytes:
+    """Digest of everything ``rank(docs, signatures(docs, …), …)`` depends on:
+    each article's input key (what its terms are read from) in order, whether
+    it may be listed, the number asked for, and the settings."""
+    h = hashlib.sha256()
+    h.update(repr(sorted((k, settings[k]) for k in DEFAULTS if k != "RELATED_WORKERS")).encode())
+    h.update(f"|{count}|{len(docs)}|".encode())
+    for doc, key in zip(docs, keys):
+        h.update(key)
+        h.update(b"1" if doc.candidate else b"0")
+    return h.digest()
+
+
+def signatures(docs, settings, store: TermStore | None = None, keys=None) -> list[tuple[array, array]]:
     """Each document's heaviest TF-IDF terms: (term ids, weights), L2-normalised.
 
     Each document's terms are two compact arrays (term ids, ``1 + ln
@@ -252,7 +268,8 @@ def signatures(docs, settings, store: TermStore | None = None) -> list[tuple[arr
     signature and is freed.
     """
     n = len(docs)
-    keys = [input_key(doc.article, settings) for doc in docs] if store else None
+    if store and keys is None:
+        keys = [input_key(doc.article, settings) for doc in docs]
     vocabulary = store if store else Vocabulary()
     ids_of = vocabulary.ids
     stored: list = [None] * n
@@ -477,22 +494,42 @@ def relate(generator):
     if errors:
         raise RelatedError("\n".join(errors))
 
+    asked = settings["RELATED_COUNT"] + max(map(len, pinned))
     store = TermStore.open(generator.settings, settings)
+    ranked = sigs = whole = None
     try:
-        sigs = signatures(docs, settings, store)
-    except sqlite3.Error as err:
-        logger.warning("related: cache %s unusable (%s); reading every article", store.path, err)
-        sigs = signatures(docs, settings)
+        try:
+            if store:
+                keys = [input_key(doc.article, settings) for doc in docs]
+                whole = ranking_key(docs, keys, settings, asked)
+                ranked = store.ranked(whole)
+                if ranked is not None and len(ranked) != len(docs):
+                    ranked = None
+                if ranked is None:
+                    sigs = signatures(docs, settings, store, keys)
+        except sqlite3.Error as err:
+            logger.warning("related: cache %s unusable (%s); reading every article", store.path, err)
+            ranked = whole = None
+        if ranked is None:
+            if sigs is None:  # no cache, or an unusable one
+                sigs = signatures(docs, settings)
+            ranked = rank(docs, sigs, {**settings, "RELATED_COUNT": asked})
+            if whole is not None:
+                store.keep_ranked(whole, ranked)
     finally:
         if store:
             store.close()
-    ranked = rank(docs, sigs, {**settings, "RELATED_COUNT": settings["RELATED_COUNT"] + max(map(len, pinned))})
     count = settings["RELATED_COUNT"]
     for doc, chosen, best in zip(docs, pinned, ranked):
         fill = [j for j in best if j not in chosen][: max(0, count - len(chosen))]
         doc.article.related_news = [docs[j].article for j in chosen + fill]
-    logger.info("related: %d articles in %.2f s (%s)", len(docs), time.perf_counter() - started,
-                f"{store.read} read, {len(docs) - store.read} from the cache" if store else "no cache")
+    if not store:
+        how = "no cache"
+    elif sigs is None:
+        how = "the ranking from the cache: no article's text changed"
+    else:
+        how = f"{store.read} read, {len(docs) - store.read} from the cache"
+    logger.info("related: %d articles in %.2f s (%s)", len(docs), time.perf_counter() - started, how)
 
 
 def register():

@@ -200,3 +200,45 @@ def test_a_build_with_an_edited_article_matches_an_uncached_build(tmp_path):
     [db] = (tmp_path / "cache").glob("related-*.sqlite")
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT count(*) FROM articles").fetchone() == (len(labels),)
+
+
+def test_the_ranking_is_reused_only_for_the_same_inputs(tmp_path, monkeypatch):
+    """Same article texts in the same order, same listable articles, same
+    settings: the stored ranking, without scoring. Any of them changed: scored
+    again, and the lists are those of a build without the cache."""
+    ranks = []
+    original = rel.rank
+
+    def counting(docs, sigs, settings):
+        ranks.append(len(docs))
+        return original(docs, sigs, settings)
+
+    monkeypatch.setattr(rel, "rank", counting)
+    articles = corpus()
+    first = relate(articles, tmp_path)
+    assert len(ranks) == 1
+    assert relate(articles, tmp_path) == first
+    assert len(ranks) == 1  # taken from the cache
+
+    def scored_again(**settings):
+        before = len(ranks)
+        cached = relate(articles, tmp_path, **settings)
+        assert len(ranks) == before + 1
+        assert cached == relate(articles, tmp_path, RELATED_CACHE=False, **settings)
+        return cached
+
+    articles[4].title += " về chuyển đổi số"  # one text
+    scored_again()
+    # The newest article scheduled: the same order, but it may no longer be listed.
+    articles[-1].date = dt.datetime.now() + dt.timedelta(days=3)
+    later = scored_again()
+    assert all(articles[-1].slug not in lists for lists in later.values())
+    scored_again(RELATED_MIN_SCORE=0.2)  # a ranking setting
+    articles[2].metadata["related"] = "bai-030, bai-031"  # pinned: more candidates asked for
+    pinned = scored_again()
+    assert pinned[articles[2].slug][:2] == ["bai-030", "bai-031"]
+    articles.pop(11)  # one article fewer
+    scored_again()
+    before = len(ranks)
+    relate(articles, tmp_path, RELATED_WORKERS=1)  # how it runs is not what it gives
+    assert len(ranks) == before
