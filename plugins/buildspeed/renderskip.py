@@ -53,6 +53,8 @@ import sqlite3
 import sys
 import zlib
 from array import array
+from itertools import compress
+from operator import not_
 
 from jinja2 import Environment, Undefined
 from jinja2.runtime import Context, missing
@@ -381,29 +383,34 @@ class Checker:
         memo = self.memo if localsiteurl == self.memo_siteurl else None
         table, digests = self.table, keys.digests
         try:
-            values = []
-            append = values.append
-            for i in ids:
+            if memo is not None:
+                # The digests of shared reads known already, gathered in C; the
+                # loop visits only the rest: names, paginator pages, and shared
+                # reads no page of this process has asked for yet.
+                values = list(map(memo.__getitem__, ids))
+                todo = compress(range(len(values)), map(not_, values))
+            else:
+                values = [None] * len(ids)
+                todo = range(len(ids))
+            for p in todo:
+                i = ids[p]
                 read = table[i]
                 if read[0] == "n":  # a name: memo by the identity of its value
                     value = ctx.get(read[1], missing)
                     if value is not missing:
                         hit = digests.get(("n", read[1], id(value)))
                         if hit is not None and hit[0] is value:
-                            append(hit[1])
+                            values[p] = hit[1]
                             continue
                 elif read[1][0] not in _JOB_KEYS:  # a shared object's attribute
                     if memo is not None:
-                        hit = memo[i]
-                        if hit is None:
-                            hit = memo[i] = self._digest(read, ctx, env, keys, localsiteurl)
-                        append(hit)
+                        values[p] = memo[i] = self._digest(read, ctx, env, keys, localsiteurl)
                         continue
                     hit = digests.get((read, localsiteurl))
                     if hit is not None:
-                        append(hit)
+                        values[p] = hit
                         continue
-                append(self._digest(read, ctx, env, keys, localsiteurl))
+                values[p] = self._digest(read, ctx, env, keys, localsiteurl)
         except (Unknown, LookupError, AttributeError, TypeError, ValueError) as exc:
             logger.debug("buildspeed: %s renders: its inputs cannot be read again (%r)", path, exc)
             return False
