@@ -19,9 +19,9 @@ publish`: the content check, a new release folder seeded with hard links to
 the live one, the build into it, the atomic switch, old releases pruned)
 with the corpus's settings in a small configuration file beside it: a first
 publish (the reader cache of the cold build above is reused), then nothing
-changed, one new article and one edited article, each a new release; then
-an editor's round: a preview (`make html`, development settings) of one new
-article, and the publish of it.
+changed, one new article, one edited article, and both undone, each a new
+release; then an editor's round: a preview (`make html`, development
+settings) of one new article, and the publish of it.
 
 With `--incremental`, then, in the last built output of each kind:
 
@@ -187,6 +187,7 @@ def publishes(content: Path, work: Path, cache: Path) -> list:
     rows.append(("one article edited", run_publish(content, work, conf)))
     edited.write_text(original, encoding="utf-8")
     new.unlink()
+    rows.append(("both undone", run_publish(content, work, conf)))
     # An editor's round: preview with the development settings (`make html`,
     # its own cache of rendered pages), then publish what was previewed.
     preview = work / "benchpelicanconf.py"
