@@ -183,7 +183,7 @@ def prune(releases: Path, live: Path, keep: int) -> list[str]:
     removed = []
     for path in all_releases:
         if path not in kept:
-            os.rename(path, releases / f".trash-{path.name}")  # no longer a release, at once
+            os.rename(path, releases / f".trash-{path.name}-{os.getpid()}")  # no longer a release, at once
             removed.append(path.name)
     discard(releases)
     return removed
@@ -210,7 +210,7 @@ def seed_while(previous: Path | None, building: Path, work):
     def run():
         try:
             seed(previous, building)
-        except BaseException as exc:  # noqa: BLE001 (raised again below, in this thread)
+        except BaseException as exc:  # noqa: BLE001 (raised again below, in the calling thread)
             failure.append(exc)
 
     thread = threading.Thread(target=run)

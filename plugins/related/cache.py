@@ -86,34 +86,6 @@ class Vocabulary:
     def __init__(self):
         self.ids: dict[str, int] = {}
 
-    @property
-    def rows(self) -> dict[bytes, bytes]:
-        if self._rows is None:
-            self._rows = dict(self.db.execute("SELECT key, terms FROM articles WHERE folder=?", (self.folder,)))
-            self.stored_keys = set(self._rows)
-        return self._rows
-
-    @rows.setter
-    def rows(self, value) -> None:
-        self._rows = value
-
-    def ranked(self, key: bytes) -> list[list[int]] | None:
-        """The ranking stored under `key` for this folder, or None."""
-        row = self.db.execute("SELECT key, lists FROM ranked WHERE folder=?", (self.folder,)).fetchone()
-        if row is None or row[0] != key:
-            return None
-        try:
-            return marshal.loads(zlib.decompress(row[1]))
-        except (ValueError, EOFError, TypeError, zlib.error):
-            return None
-
-    def keep_ranked(self, key: bytes, lists: list[list[int]]) -> None:
-        try:
-            self.db.execute("INSERT OR REPLACE INTO ranked VALUES (?, ?, ?)",
-                            (self.folder, key, zlib.compress(marshal.dumps(lists), 1)))
-        except sqlite3.Error as err:
-            logger.warning("related: could not update the cache %s (%s)", self.path, err)
-
     def resolve(self, terms) -> dict[str, int]:
         """Number the new `terms` (distinct), in order of appearance."""
         ids = self.ids
