@@ -394,3 +394,33 @@ def test_pelicans_content_cache_stats_nothing_when_off_and_works_when_on(tmp_pat
     os.utime(source, (1, 1))  # the file changed: the cached data is stale
     assert on.get_cached_data(str(source), "mặc định") == "mặc định"
     assert len(stamps) == 3
+
+
+def test_the_pelican_command_leaves_fast_after_a_build_and_keeps_a_failures_status(tmp_path):
+    """A finished build ends the process without freeing the site object by
+    object; the output is complete and the status 0. A failed build keeps its
+    status (and its normal way out). Pelican run inside another program (this
+    test runner) never ends that program."""
+    content = generate(tmp_path / "content", 12, seed=3)
+    ok = build(content, tmp_path / "out", settings={"CACHE_PATH": str(tmp_path / "cache")}, args=("-D",))
+    assert "leaving without freeing its objects" in ok.stdout + ok.stderr
+    assert "Done: Processed 12 articles" in ok.stdout + ok.stderr  # printed before leaving
+    assert (tmp_path / "out" / "index.html").is_file() and (tmp_path / "out" / "feeds" / "all.atom.xml").is_file()
+    off = build(content, tmp_path / "out", settings={"CACHE_PATH": str(tmp_path / "cache"),
+                                                    "BUILDSPEED_FAST_EXIT": False}, args=("-D",))
+    assert "leaving without freeing" not in off.stdout + off.stderr
+    first = sorted(content.rglob("*.md"))[0]
+    first.write_text(first.read_text(encoding="utf-8").replace("Title:", "Related: khong-co-bai-nay\nTitle:", 1),
+                     encoding="utf-8")
+    failed = build(content, tmp_path / "out", settings={"CACHE_PATH": str(tmp_path / "cache")}, check=False,
+                   args=("-D",))
+    assert failed.returncode == 1
+    assert "leaving without freeing" not in failed.stdout + failed.stderr
+
+    from types import SimpleNamespace
+
+    from buildspeed.buildspeed import _FastExit
+
+    inside = _FastExit()
+    inside.arm(SimpleNamespace(settings={}))
+    assert not inside.armed  # __main__ is pytest here
