@@ -416,6 +416,20 @@ def test_the_pelican_command_leaves_fast_after_a_build_and_keeps_a_failures_stat
                    args=("-D",))
     assert failed.returncode == 1
     assert "leaving without freeing" not in failed.stdout + failed.stderr
+    # A failure after the build finished (a plugin's `finalized` handler after ours): status 1.
+    first.write_text(first.read_text(encoding="utf-8").replace("Related: khong-co-bai-nay\n", "", 1),
+                     encoding="utf-8")
+    (tmp_path / "late_failure.py").write_text(
+        "from pelican import signals\n\n\ndef fail(_pelican):\n    raise RuntimeError('hỏng sau khi dựng xong')\n"
+        "\n\ndef register():\n    signals.finalized.connect(fail)\n", encoding="utf-8")
+    conf = tmp_path / "conf.py"
+    conf.write_text(f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom publishconf import *  # noqa: F403\n"
+                    f"PLUGIN_PATHS = [*PLUGIN_PATHS, {str(tmp_path)!r}]\nPLUGINS = [*PLUGINS, 'late_failure']\n",
+                    encoding="utf-8")
+    late = build(content, tmp_path / "out", str(conf), settings={"CACHE_PATH": str(tmp_path / "cache")},
+                 check=False, args=("-D",))
+    assert late.returncode == 1 and "hỏng sau khi dựng xong" in late.stdout + late.stderr
+    assert "leaving without freeing" not in late.stdout + late.stderr
 
     from types import SimpleNamespace
 
