@@ -418,8 +418,6 @@ _slugs = _SlugMemo()
 
 
 def _install_slugify_memo():
-    import sys  # noqa: PLC0415
-
     from pelican import utils  # noqa: PLC0415
 
     original = utils.slugify
