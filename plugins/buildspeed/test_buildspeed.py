@@ -233,7 +233,7 @@ def test_render_skip_survives_switching_between_preview_and_live_settings(tmp_pa
     assert len(list(cache.glob("buildspeed-pages-*.sqlite"))) == 2
     # How a build runs (processes, caches) is not what it gives: same stores.
     assert run("publishconf.py", live, {"BUILDSPEED_WORKERS": 1, "RELATED_WORKERS": 1, "SEARCH_WORKERS": 1,
-                                        "BUILDSPEED_PAUSE_GC": False}) == (0, pages(live))
+                                        "BUILDSPEED_PAUSE_GC": False, "BUILDSPEED_FAST_EXIT": False}) == (0, pages(live))
     assert len(list(cache.glob("buildspeed-*.sqlite"))) == 4  # a reader cache and a store each
 
     run("publishconf.py", preview)  # the preview folder now holds live pages
