@@ -438,3 +438,39 @@ def test_the_pelican_command_leaves_fast_after_a_build_and_keeps_a_failures_stat
     inside = _FastExit()
     inside.arm(SimpleNamespace(settings={}))
     assert not inside.armed  # __main__ is pytest here
+
+
+def test_one_markdown_instance_reads_each_file_as_a_new_one_would(tmp_path):
+    """The reader keeps one Markdown instance and resets it between files:
+    nothing of a file (abbreviations, footnotes, heading ids, metadata
+    parsing switched off for its summary) reaches the next one."""
+    from pelican.readers import MarkdownReader
+    from pelican.settings import read_settings
+
+    from buildspeed.readcache import _OneMarkdownReader
+
+    texts = [
+        "Title: Bài một\nSummary: Tóm tắt *có nhấn mạnh* của UBND.\n\n## Kết quả\n\n"
+        "UBND tỉnh ghi nhận.[^1]\n\n[^1]: Chú thích một.\n\n*[UBND]: Ủy ban nhân dân\n",
+        "Title: Bài hai\nSummary: Title: không phải siêu dữ liệu\nTags: Dân vận khéo\n\n## Kết quả\n\n"
+        "UBND xã báo cáo.[^1]\n\n[^1]: Chú thích hai.\n",
+        "Title: Bài ba\nDate: 2025-03-02\n\n## Kết quả\n\nKhông có chú thích.\n",
+    ]
+    paths = []
+    for i, text in enumerate(texts):
+        paths.append(tmp_path / f"bai-{i}.md")
+        paths[-1].write_text(text, encoding="utf-8")
+    settings = read_settings(str(ROOT / "pelicanconf.py"))
+    fresh = [MarkdownReader(settings).read(str(p)) for p in paths]
+    assert "<abbr" in fresh[0][0] and "<abbr" not in fresh[1][0]
+
+    kept = _OneMarkdownReader(settings)
+    got, instances = [], set()
+    for p in paths:
+        got.append(kept.read(str(p)))
+        instances.add(id(kept._md))
+    assert len(instances) == 1  # one instance read them all
+    for (content, metadata), (want_content, want_metadata) in zip(got, fresh, strict=True):
+        assert content == want_content
+        assert {k: str(v) for k, v in metadata.items()} == {k: str(v) for k, v in want_metadata.items()}
+    assert str(got[2][1]["title"]) == "Bài ba"  # metadata read again after a summary
