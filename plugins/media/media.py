@@ -13,7 +13,16 @@ For every article and page:
   the editorial plugin's checks report it; this plugin does not repeat it.
 
 The cover (``article.cover`` from the portal plugin) gets ``width``,
-``height`` and ``srcset`` too.
+``height`` and ``srcset`` too; templates print it with the ``srcset``
+filter: ``{{ article.cover.srcset|srcset(SITEURL) }}``.
+
+Every page finds the copies from where it is: with ``RELATIVE_URLS`` (the
+preview, ``make html``) a page two folders deep gets ``../../media/…``,
+as Pelican gives ``src``. Pelican rewrites ``{static}`` links only in
+``href``/``src``-like attributes, never in ``srcset``, so the content's
+``srcset`` holds a placeholder for the site root (``{media-root}``), put
+back by the content object's ``_update_content`` (what Pelican calls with
+each page's own site URL for the body, the summary and feeds).
 
 Copies are written once into ``OUTPUT_PATH/media/w<width>/<path>`` and only
 rewritten when the source is newer, so unchanged images keep their mtimes.
@@ -39,7 +48,7 @@ import logging
 import os
 import posixpath
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 from bs4 import BeautifulSoup
 from PIL import Image
@@ -53,6 +62,7 @@ _sizes_cache: dict[str, tuple[int, int] | None] = {}
 _pending: dict[str, tuple[Path, int, int]] = {}  # variant relpath -> (source, width, height)
 _users: dict[str, set[str]] = {}  # variant relpath -> source paths of the content using it
 _unpublished: set[str] = set()  # source paths of content this build does not publish
+ROOT = "{media-root}"  # the site root in a content's srcset, until a page prints it
 
 
 def _image_size(path: Path):
@@ -84,13 +94,13 @@ def _resolve(src: str, instance) -> str | None:
 
 def responsive(rel: str, settings, user: str | None = None) -> dict | None:
     """width, height and srcset for an image at `rel` inside the content folder
-    (`user`: the source path of the content showing it)."""
+    (`user`: the source path of the content showing it). ``srcset`` is a
+    tuple of (path from the site root, width); ``srcset()`` prints it."""
     source = Path(settings["PATH"]) / rel
     size = _image_size(source)
     if not size:
         return None
     width, height = size
-    base = settings.get("SITEURL", "") or ""
     entries = []
     for w in settings.get("MEDIA_WIDTHS", DEFAULT_WIDTHS):
         if w >= width:
@@ -98,16 +108,39 @@ def responsive(rel: str, settings, user: str | None = None) -> dict | None:
         variant = f"media/w{w}/{rel}"
         _pending[variant] = (source, w, round(height * w / width))
         _users.setdefault(variant, set()).add(user or "")
-        entries.append(f"{base}/{variant} {w}w")
+        entries.append((variant, w))
     if not entries:
-        return {"width": width, "height": height, "srcset": "", "sizes": ""}
-    entries.append(f"{base}/{rel} {width}w")
+        return {"width": width, "height": height, "srcset": (), "sizes": ""}
+    entries.append((rel, width))
     return {
         "width": width,
         "height": height,
-        "srcset": ", ".join(entries),
+        "srcset": tuple(entries),
         "sizes": settings.get("MEDIA_SIZES", DEFAULT_SIZES),
     }
+
+
+def srcset(entries, siteurl: str = "") -> str:
+    """The ``srcset`` attribute for a page whose site URL is `siteurl` (the
+    template filter; ``SITEURL`` in a template is the page's own). Paths are
+    percent-encoded: a space or comma in a file name would split an entry."""
+    base = (siteurl or "").rstrip("/")
+    return ", ".join(f"{base}/{quote(path, safe='/')} {w}w" for path, w in entries or ())
+
+
+class _PutRootBack:
+    """A content object's ``_update_content``: Pelican's, then the site root
+    put back in ``srcset`` values (see the module docstring). A class, not a
+    closure, so the object still pickles (Pelican's content cache)."""
+
+    def __init__(self, instance):
+        self.instance = instance
+
+    def __call__(self, content, siteurl):
+        content = type(self.instance)._update_content(self.instance, content, siteurl)
+        if content and ROOT in content:
+            content = content.replace(ROOT + "/", (siteurl or "").rstrip("/") + "/")
+        return content
 
 
 def _caption_from_next(paragraph):
@@ -129,7 +162,7 @@ def process_fragment(html: str, instance) -> str:
         if info:
             img["width"], img["height"] = str(info["width"]), str(info["height"])
             if info["srcset"]:
-                img["srcset"], img["sizes"] = info["srcset"], info["sizes"]
+                img["srcset"], img["sizes"] = srcset(info["srcset"], ROOT), info["sizes"]
         img["loading"] = "lazy"
         img["decoding"] = "async"
 
@@ -163,6 +196,8 @@ def process(instance):
     name = instance.relative_source_path or instance.source_path or "?"
     if instance._content and "<img" in instance._content:
         instance._content = process_fragment(instance._content, instance)
+        if ROOT in instance._content:
+            instance._update_content = _PutRootBack(instance)
     cover = getattr(instance, "cover", None)
     if cover:
         info = responsive(cover["url"], instance.settings, instance.source_path)
@@ -234,7 +269,12 @@ def reset(_pelican=None):
     _sizes_cache.clear()
 
 
+def add_filter(pelican):
+    pelican.settings.setdefault("JINJA_FILTERS", {}).setdefault("srcset", srcset)
+
+
 def register():
+    signals.initialized.connect(add_filter)
     signals.initialized.connect(reset)
     signals.content_object_init.connect(process)
     signals.all_generators_finalized.connect(note_unpublished)

@@ -1,5 +1,7 @@
 """The media plugin on a tiny site built by the real pelican command."""
 
+from pathlib import Path
+
 from PIL import Image
 
 from tests.sitebuild import build, soup, write
@@ -117,3 +119,44 @@ def test_hidden_article_is_written_with_its_photo_and_copies(tmp_path):
     assert (live / "media" / "w480" / "images" / "an.jpg").exists()
     home = soup(live / "index.html")
     assert "Bài ẩn có ảnh" not in home.get_text()  # still not listed
+
+
+def _resolved(page, srcset):
+    """Files a srcset's entries name, resolved from `page` as a browser would."""
+    from urllib.parse import unquote, urljoin
+
+    base = page.as_uri()
+    return [urljoin(base, unquote(entry.split()[0])) for entry in srcset.split(", ")]
+
+
+def test_srcset_entries_are_found_from_every_page_in_a_preview_and_absolute_live(tmp_path):
+    """With relative URLs (the preview, opened from disk or under a sub-path)
+    a srcset is relative to its page like `src`; live, it is absolute."""
+    content = tmp_path / "content"
+    make_image(content / "images" / "ảnh bìa, 1.jpg")
+    make_image(content / "images" / "p.jpg")
+    write(content / "a.md", "Title: Bài có ảnh\nDate: 2024-01-01\nCategory: Dân vận khéo\nTags: Dân vận khéo\n"
+                            "Image: images/ảnh bìa, 1.jpg\n\n![Người dân làm đường]({static}/images/p.jpg)\n")
+    write(content / "b.md", "Title: Bài có ảnh khác\nDate: 2024-01-02\nCategory: Dân vận khéo\nTags: Dân vận khéo\n"
+                            "Related: bai-co-anh\n\nNội dung.\n")
+    dev, live = tmp_path / "dev", tmp_path / "live"
+    build(content, dev, "pelicanconf.py", settings={"CACHE_PATH": str(tmp_path / "cache")})
+    page = dev / "dan-van-kheo" / "bai-co-anh.html"
+    html = soup(page)
+    body_img = html.select_one(".article__body img")
+    cover_img = html.select_one("figure.cover img")
+    thumb = soup(dev / "dan-van-kheo" / "bai-co-anh-khac.html").select_one(".related__thumb")
+    found = 0
+    for where, img in ((page, body_img), (page, cover_img), (dev / "dan-van-kheo" / "bai-co-anh-khac.html", thumb)):
+        assert not img["srcset"].startswith("/") and "{media-root}" not in img["srcset"]
+        for uri in _resolved(where, img["srcset"]):
+            assert uri.startswith(dev.as_uri() + "/") and Path(uri[len("file://"):]).is_file(), uri
+            found += 1
+    assert found == 12  # 3 copies and the original, 3 images
+
+    build(content, live, "publishconf.py", settings={"CACHE_PATH": str(tmp_path / "cache")})
+    live_img = soup(live / "dan-van-kheo" / "bai-co-anh.html").select_one(".article__body img")
+    assert live_img["srcset"].split(", ")[0] == "https://danvan.songlam.example/media/w480/images/p.jpg 480w"
+    cover = soup(live / "dan-van-kheo" / "bai-co-anh.html").select_one("figure.cover img")
+    assert cover["srcset"].split(", ")[0] == (
+        "https://danvan.songlam.example/media/w480/images/%E1%BA%A3nh%20b%C3%ACa%2C%201.jpg 480w")
