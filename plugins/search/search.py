@@ -1,6 +1,7 @@
 """Site search: a Pagefind index of the published articles and pages, in shards.
 
-At the end of every build (``finalized``) this writes Pagefind search
+While the pages of every build are written (``_index_in_background``;
+the build waits for it at ``finalized``) this writes Pagefind search
 bundles into ``OUTPUT_PATH/<SEARCH_OUTPUT_DIR>/`` (default ``pagefind/``),
 one per shard: articles grouped by the year of their date (``2024/``), pages
 in ``pages/``. Each bundle holds ``pagefind.js``, its WebAssembly and worker,
@@ -137,6 +138,7 @@ _UNUSED = (
     "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js",
 )
 _pending: dict = {"documents": None, "seconds": 0.0}
+_background: dict = {"pid": None}  # the process indexing while the pages are written
 
 
 def encode_d(text: str) -> str:
@@ -276,6 +278,7 @@ def shard_order(name: str):
 def start(generators):
     """The content is final: check the settings, start an empty set of shards."""
     settings = generators[0].settings if generators else {}
+    _wait(report=False)  # a failed build's index (a development server builds again)
     _pending.update(documents=None, seconds=0.0)
     if not settings.get("SEARCH_INDEX", True):
         return
@@ -322,6 +325,73 @@ def collect_articles(generator, writer=None):
 
 def collect_pages(generator, writer=None):
     _collect(generator.pages, False)
+    _index_in_background(generator.settings)
+
+
+def _index_in_background(settings) -> None:
+    """Index what was collected in a forked process, while the pages are written.
+
+    Pelican sends ``page_writer_finalized`` after the articles' and pages'
+    generators have handed every page to the writer: the documents are all
+    collected, and they are made from the content objects, never from the
+    written pages. Writing the pages (the buildspeed writer renders them in
+    worker processes) and indexing (mostly Pagefind, about one core) then
+    share the machine instead of following each other: a cold
+    20,000-article build spent 42 s indexing after the last page, one core
+    mostly idle. ``write_index`` (``finalized``) waits for the process and
+    raises its error, so a failed index fails the build as before.
+
+    Why a process, not a thread: the writer forks its workers right after
+    this; a fork while another thread holds a lock (logging, tempfile)
+    leaves that lock held forever in the child. The child reads the
+    documents copy-on-write, and leaves with ``os._exit`` (it is a copy of
+    the build: no atexit handler, no teardown)."""
+    shards, _pending["documents"] = _pending["documents"], None
+    if shards is None:
+        return
+    spent = _pending["seconds"]
+    if not hasattr(os, "fork"):
+        _pending["documents"] = shards  # indexed by write_index
+        return
+    read, write = os.pipe()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:  # the child: index, report a failure through the pipe, leave
+        status = 1
+        try:
+            os.close(read)
+            try:
+                build_index(shards, settings["OUTPUT_PATH"], settings, spent)
+                status = 0
+            except BaseException as error:  # noqa: BLE001 - reported to the parent
+                os.write(write, f"{error}".encode("utf-8", "replace")[:_MAX_REPORT])
+            for handler in logging.getLogger().handlers:
+                handler.flush()
+            sys.stdout.flush()
+            sys.stderr.flush()
+        finally:
+            os._exit(status)
+    os.close(write)
+    _background.update(pid=pid, pipe=read)
+
+
+_MAX_REPORT = 60_000  # under a pipe's buffer: the child never waits for the parent to read
+
+
+def _wait(report: bool = True) -> None:
+    pid = _background.get("pid")
+    if pid is None:
+        return
+    _background.update(pid=None)
+    _pid, status = os.waitpid(pid, 0)
+    with os.fdopen(_background.pop("pipe"), "rb") as pipe:
+        message = pipe.read().decode("utf-8", "replace")
+    if os.waitstatus_to_exitcode(status) != 0:
+        error = RuntimeError(message or f"search: the indexing process ended with status {status}")
+        if report:
+            raise error
+        logger.warning("search: the index of the last (failed) build failed too: %s", error)
 
 
 def _pagefind_version() -> str:
@@ -542,6 +612,9 @@ def build_index(shards: dict, output_path: str, settings, spent: float = 0.0) ->
 
 
 def write_index(pelican):
+    _wait()
+    # Documents still here: no page_writer_finalized came (a generator list
+    # without Pelican's pages); index them now.
     shards, _pending["documents"] = _pending["documents"], None
     if shards is None:
         return

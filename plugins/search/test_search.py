@@ -380,3 +380,15 @@ def test_every_input_of_a_document_is_in_its_shard_digest():
     assert plugin.shard_digest({"a/b.html": inputs}, "vi", "1.5.3") != digest
     # The document is made from the inputs alone.
     assert "Nội dung" in plugin.make_document(inputs).replace("\u1e13", "đ")
+
+
+def test_an_index_failing_while_pages_are_written_fails_the_build(tiny_content, tmp_path):
+    """The index is made in a process of its own while the pages are
+    written; its failure still fails the build, with its message, and the
+    pages are all there."""
+    out = tmp_path / "out"
+    proc = build(tiny_content, out, "pelicanconf.py", {"SEARCH_OUTPUT_DIR": "../ngoai-thu-muc"}, check=False)
+    assert proc.returncode != 0
+    assert "SEARCH_OUTPUT_DIR must be a folder inside OUTPUT_PATH" in proc.stdout + proc.stderr
+    assert (out / "dan-van-kheo" / "dang-bo-xa-binh-an.html").is_file()
+    assert not (tmp_path / "ngoai-thu-muc").exists()
