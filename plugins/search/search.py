@@ -113,6 +113,7 @@ import inspect
 import json
 import logging
 import os
+import pickle
 import shutil
 import subprocess
 import sys
@@ -357,26 +358,39 @@ def _index_in_background(settings) -> None:
     sys.stdout.flush()
     sys.stderr.flush()
     pid = os.fork()
-    if pid == 0:  # the child: index, report a failure through the pipe, leave
+    if pid == 0:  # the child: index, send its log lines and any error, leave
         status = 1
         try:
             os.close(read)
+            kept = _KeptRecords()
+            logger.handlers[:], logger.propagate = [kept], False
+            error = None
             try:
                 build_index(shards, settings["OUTPUT_PATH"], settings, spent)
                 status = 0
-            except BaseException as error:  # noqa: BLE001 - reported to the parent
-                os.write(write, f"{error}".encode("utf-8", "replace")[:_MAX_REPORT])
-            for handler in logging.getLogger().handlers:
-                handler.flush()
-            sys.stdout.flush()
-            sys.stderr.flush()
+            except BaseException as exc:  # noqa: BLE001 - reported to the parent
+                error = str(exc)[:_MAX_REPORT]
+            os.write(write, pickle.dumps((kept.records[-20:], error)))
         finally:
             os._exit(status)
     os.close(write)
     _background.update(pid=pid, pipe=read)
 
 
-_MAX_REPORT = 60_000  # under a pipe's buffer: the child never waits for the parent to read
+_MAX_REPORT = 20_000  # the report stays under a pipe's buffer: the child never waits for the parent
+
+
+class _KeptRecords(logging.Handler):
+    """The child's log lines, logged by the parent: the child does not write
+    to the console itself, whose locks (Pelican's status spinner runs a
+    thread) may have been held at the moment of the fork."""
+
+    def __init__(self):
+        super().__init__()
+        self.records = []
+
+    def emit(self, record):
+        self.records.append((record.levelno, record.getMessage()[:1000]))
 
 
 def _wait(report: bool = True) -> None:
@@ -384,11 +398,17 @@ def _wait(report: bool = True) -> None:
     if pid is None:
         return
     _background.update(pid=None)
-    _pid, status = os.waitpid(pid, 0)
     with os.fdopen(_background.pop("pipe"), "rb") as pipe:
-        message = pipe.read().decode("utf-8", "replace")
+        data = pipe.read()  # until the child exits (end of file)
+    _pid, status = os.waitpid(pid, 0)
+    try:
+        records, error = pickle.loads(data)
+    except (pickle.UnpicklingError, EOFError, ValueError):
+        records, error = [], None
+    for level, message in records:
+        logger.log(level, "%s", message)
     if os.waitstatus_to_exitcode(status) != 0:
-        error = RuntimeError(message or f"search: the indexing process ended with status {status}")
+        error = RuntimeError(error or f"search: the indexing process ended with status {status}")
         if report:
             raise error
         logger.warning("search: the index of the last (failed) build failed too: %s", error)
