@@ -141,6 +141,7 @@ class Store:
                         "(path TEXT PRIMARY KEY, size INTEGER, stamp TEXT, checked INTEGER, key TEXT)")
         self.stamp = time.time()
         self.used = []
+        self.put: set[str] = set()  # keys stored by this build
         self.seen = []  # source paths this build looked at
 
     def keys_for(self, paths) -> dict:
@@ -194,20 +195,32 @@ class Store:
         return found
 
     def put_many(self, rows):
-        self.db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)",
-                            [(k, d, self.stamp) for k, d in rows])
+        rows = [(k, d, self.stamp) for k, d in rows]
+        self.db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)", rows)
         self.db.commit()
+        self.put.update(k for k, _d, _s in rows)
 
     def finish(self):
         """Drop the rows this build did not use (a temporary table of the used
-        keys: an UPDATE per row would rewrite every stored blob)."""
-        self.db.execute("CREATE TEMP TABLE used_now (key TEXT PRIMARY KEY)")
-        self.db.executemany("INSERT OR IGNORE INTO used_now VALUES (?)", ((k,) for k in self.used))
-        self.db.execute("DELETE FROM entries WHERE used < ? AND key NOT IN (SELECT key FROM used_now)",
-                        (self.stamp,))
-        if self.seen:
+        keys: an UPDATE per row would rewrite every stored blob).
+
+        Skipped when there is nothing to drop: every key used or stored by
+        this build is a row, so when there are as many rows as such keys,
+        every row was used. The usual build (nothing removed or edited) then
+        costs two counts instead of ~0.4 s at 20,000 articles (the DELETE
+        reads each row's ``used``, stored after its blob)."""
+        everything = set(self.used) | self.put
+        (rows,) = self.db.execute("SELECT count(*) FROM entries").fetchone()
+        if rows != len(everything):
+            self.db.execute("CREATE TEMP TABLE used_now (key TEXT PRIMARY KEY)")
+            self.db.executemany("INSERT OR IGNORE INTO used_now VALUES (?)", ((k,) for k in everything))
+            self.db.execute("DELETE FROM entries WHERE used < ? AND key NOT IN (SELECT key FROM used_now)",
+                            (self.stamp,))
+        seen = set(self.seen)
+        (files,) = self.db.execute("SELECT count(*) FROM files").fetchone()
+        if seen and files != len(seen):  # each path seen has a row (keys_for)
             self.db.execute("CREATE TEMP TABLE seen_now (path TEXT PRIMARY KEY)")
-            self.db.executemany("INSERT OR IGNORE INTO seen_now VALUES (?)", ((p,) for p in self.seen))
+            self.db.executemany("INSERT OR IGNORE INTO seen_now VALUES (?)", ((p,) for p in seen))
             self.db.execute("DELETE FROM files WHERE path NOT IN (SELECT path FROM seen_now)")
         self.db.commit()
         self.db.close()
