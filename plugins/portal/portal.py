@@ -37,6 +37,10 @@ And to each article and page:
   are written as space-separated syllables; adults read about 230
   syllables a minute (``PORTAL_READING_SPEED``), slower than the 250 English
   words a minute most calculators assume, and a syllable is not a word.
+  The syllables of a Markdown body are counted where the reader's output is
+  made (the Markdown reader is wrapped, as the typography plugin does), so
+  a cache of reader output (the buildspeed plugin's) keeps the count too:
+  counting 20,000 bodies took ~0.6 s of every build.
 
 Templates only arrange these; no loops over all articles in a template.
 """
@@ -48,6 +52,7 @@ import re
 
 from markupsafe import Markup
 from pelican import contents, signals
+from pelican.readers import MarkdownReader
 
 from vietnamese import collation_key
 
@@ -61,6 +66,29 @@ def _as_bool(value) -> bool:
     return str(value or "").strip().lower() in TRUE_WORDS
 
 
+def syllable_count(html: str) -> int:
+    return len(_TAGS.sub(" ", html or "").split())
+
+
+class _CountingReaderMixin:
+    """Adds ``_syllables``: (the body, its syllable count), to what the
+    wrapped reader returns. ``enrich_content`` takes the count only for that
+    very body (a plugin may have changed the body in between)."""
+
+    def read(self, source_path):
+        content, metadata = super().read(source_path)
+        metadata["_syllables"] = (content, syllable_count(content))
+        return content, metadata
+
+
+def wrap_readers(readers):
+    """readers_init: after the typography plugin's (PLUGINS order), so the
+    count is of the typeset body, which is what the article shows."""
+    for ext, cls in list(readers.reader_classes.items()):
+        if cls is not None and issubclass(cls, MarkdownReader) and not issubclass(cls, _CountingReaderMixin):
+            readers.reader_classes[ext] = type(cls.__name__, (_CountingReaderMixin, cls), {})
+
+
 def enrich_content(instance):
     if not isinstance(instance, contents.Content):
         return
@@ -72,7 +100,11 @@ def enrich_content(instance):
     instance.has_summary = bool(meta.get("summary"))
     instance.source = str(meta.get("source", "") or "").strip()
     speed = instance.settings.get("PORTAL_READING_SPEED", 230)
-    syllables = len(_TAGS.sub(" ", instance._content or "").split())
+    counted = getattr(instance, "_syllables", None)
+    if counted is not None and counted[0] == instance._content:
+        syllables = counted[1]
+    else:
+        syllables = syllable_count(instance._content)
     instance.reading_minutes = max(1, math.ceil(syllables / speed))
     image = str(meta.get("image", "") or "").strip()
     if image:
@@ -149,5 +181,6 @@ def build_context(generator):
 
 
 def register():
+    signals.readers_init.connect(wrap_readers)
     signals.content_object_init.connect(enrich_content)
     signals.article_generator_finalized.connect(build_context)

@@ -100,3 +100,37 @@ def test_lead_only_for_a_summary_the_editor_wrote(tmp_path):
     # (typography joins the last two words with a no-break space)
     assert lead is not None and " ".join(lead.get_text().split()) == "Tóm tắt do biên tập viên viết."
     assert pages["Không tóm tắt"].select_one(".article__summary") is None
+
+
+def test_reading_time_counts_the_typeset_body_and_is_kept_with_the_reader_output(tmp_path):
+    content = tmp_path / "content"
+    # One paragraph: typogrify's widont joins its last two syllables (no-break space).
+    write(content / "ngan.md", "Title: Bài ngắn\nDate: 2024-01-01\nCategory: Dân vận khéo\n\n" + "chữ " * 461 + "\n")
+    write(content / "dai.md", "Title: Bài dài\nDate: 2024-01-02\nCategory: Dân vận khéo\n\n" + "chữ " * 700 + "\n")
+    out = tmp_path / "out"
+
+    def minutes():
+        return {name: soup(out / "dan-van-kheo" / f"{name}.html").select_one(".article-meta").get_text(" ", strip=True)
+                for name in ("bai-ngan", "bai-dai")}
+
+    build(content, out, "publishconf.py", settings={"CACHE_PATH": str(tmp_path / "cache")})
+    first = minutes()
+    assert "Thời gian đọc: 2 phút" in first["bai-ngan"]  # 460 / 230
+    assert "Thời gian đọc: 4 phút" in first["bai-dai"]  # 699 / 230 = 3.04
+    build(content, out, "publishconf.py", settings={"CACHE_PATH": str(tmp_path / "cache")})  # from the cache
+    assert minutes() == first
+
+
+def test_the_reader_count_is_used_only_for_the_body_it_was_made_from():
+    from pelican.contents import Article
+    from pelican.settings import DEFAULT_CONFIG
+
+    from portal.portal import enrich_content
+
+    body = "<p>" + "chữ " * 10 + "</p>"
+    same = Article(body, {"title": "A", "_syllables": (body, 999)}, settings=DEFAULT_CONFIG)
+    enrich_content(same)
+    assert same.reading_minutes == 5  # 999 / 230: the reader's count, taken as it is
+    changed = Article(body + "<p>thêm</p>", {"title": "B", "_syllables": (body, 999)}, settings=DEFAULT_CONFIG)
+    enrich_content(changed)
+    assert changed.reading_minutes == 1  # 11 syllables, counted again
