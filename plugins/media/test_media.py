@@ -77,6 +77,14 @@ def test_unchanged_variants_are_not_rewritten(tmp_path):
     assert variant.stat().st_mtime_ns == before
 
 
+def build_dev_and_live(tmp_path, content):
+    """The preview (`make html` settings) into dev/, the live site into live/."""
+    dev, live = tmp_path / "dev", tmp_path / "live"
+    for out, conf in ((live, "publishconf.py"), (dev, "pelicanconf.py")):
+        build(content, out, conf, settings={"CACHE_PATH": str(tmp_path / "cache")})
+    return dev, live
+
+
 def test_a_photo_only_drafts_use_gets_no_copies_on_the_live_site(tmp_path):
     content = tmp_path / "content"
     make_image(content / "images" / "bi-mat.jpg")
@@ -85,9 +93,7 @@ def test_a_photo_only_drafts_use_gets_no_copies_on_the_live_site(tmp_path):
                                "Image: images/bi-mat.jpg\n\n![Ảnh chưa công bố]({static}/images/bi-mat.jpg)\n")
     write(content / "a.md", "Title: Bài công khai\nDate: 2024-01-01\nCategory: Dân vận khéo\n"
                             "Image: images/cong-khai.jpg\n\nNội dung.\n")
-    live, dev = tmp_path / "live", tmp_path / "dev"
-    build(content, live, "publishconf.py", settings={"CACHE_PATH": str(tmp_path / "cache")})
-    build(content, dev, "pelicanconf.py", settings={"CACHE_PATH": str(tmp_path / "cache")})
+    dev, live = build_dev_and_live(tmp_path, content)
     copies = {p.relative_to(live).as_posix() for p in (live / "media").rglob("*.jpg")}
     assert copies == {f"media/w{w}/images/cong-khai.jpg" for w in (480, 800, 1200)}
     assert not (live / "images" / "bi-mat.jpg").exists()  # the editorial plugin's part
@@ -139,8 +145,7 @@ def test_srcset_entries_are_found_from_every_page_in_a_preview_and_absolute_live
                             "Image: images/ảnh bìa, 1.jpg\n\n![Người dân làm đường]({static}/images/p.jpg)\n")
     write(content / "b.md", "Title: Bài có ảnh khác\nDate: 2024-01-02\nCategory: Dân vận khéo\nTags: Dân vận khéo\n"
                             "Related: bai-co-anh\n\nNội dung.\n")
-    dev, live = tmp_path / "dev", tmp_path / "live"
-    build(content, dev, "pelicanconf.py", settings={"CACHE_PATH": str(tmp_path / "cache")})
+    dev, live = build_dev_and_live(tmp_path, content)
     page = dev / "dan-van-kheo" / "bai-co-anh.html"
     html = soup(page)
     body_img = html.select_one(".article__body img")
@@ -154,7 +159,6 @@ def test_srcset_entries_are_found_from_every_page_in_a_preview_and_absolute_live
             found += 1
     assert found == 12  # 3 copies and the original, 3 images
 
-    build(content, live, "publishconf.py", settings={"CACHE_PATH": str(tmp_path / "cache")})
     live_img = soup(live / "dan-van-kheo" / "bai-co-anh.html").select_one(".article__body img")
     assert live_img["srcset"].split(", ")[0] == "https://danvan.songlam.example/media/w480/images/p.jpg 480w"
     cover = soup(live / "dan-van-kheo" / "bai-co-anh.html").select_one("figure.cover img")

@@ -100,7 +100,10 @@ def enrich_content(instance):
     instance.has_summary = bool(meta.get("summary"))
     instance.source = str(meta.get("source", "") or "").strip()
     speed = instance.settings.get("PORTAL_READING_SPEED", 230)
-    counted = getattr(instance, "_syllables", None)
+    # Taken out once read: it holds the body as the reader gave it, which a
+    # plugin may have replaced since (media: figures), and need not outlive it.
+    counted = instance.__dict__.pop("_syllables", None)
+    meta.pop("_syllables", None)
     if counted is not None and counted[0] == instance._content:
         syllables = counted[1]
     else:

@@ -134,3 +134,4 @@ def test_the_reader_count_is_used_only_for_the_body_it_was_made_from():
     changed = Article(body + "<p>thêm</p>", {"title": "B", "_syllables": (body, 999)}, settings=DEFAULT_CONFIG)
     enrich_content(changed)
     assert changed.reading_minutes == 1  # 11 syllables, counted again
+    assert not hasattr(changed, "_syllables") and "_syllables" not in changed.metadata
