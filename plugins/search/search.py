@@ -343,8 +343,8 @@ def _index_in_background(settings) -> None:
     raises its error, so a failed index fails the build as before.
 
     Why a process, not a thread: the writer forks its workers right after
-    this; a fork while another thread holds a lock (logging, tempfile)
-    leaves that lock held forever in the child. The child reads the
+    this; a fork while another thread holds a lock (tempfile's, the
+    console's) leaves that lock held forever in the child. The child reads the
     documents copy-on-write, and leaves with ``os._exit`` (it is a copy of
     the build: no atexit handler, no teardown)."""
     shards, _pending["documents"] = _pending["documents"], None
