@@ -412,8 +412,9 @@ def _wait(report: bool = True) -> None:
         records, error = [], None
     for level, message in records:
         logger.log(level, "%s", message)
-    if os.waitstatus_to_exitcode(status) != 0:
-        error = RuntimeError(error or f"search: the indexing process ended with status {status}")
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0:
+        error = RuntimeError(error or f"search: the indexing process ended with status {code}")
         if report:
             raise error
         logger.warning("search: the index of the last (failed) build failed too: %s", error)
