@@ -1,3 +1,4 @@
+import smartypants
 from markupsafe import Markup
 
 from typography import plain_title, typeset_html
@@ -41,3 +42,27 @@ def test_content_from_other_readers_is_typeset_too(tmp_path):
     page = soup(tmp_path / "o" / "dan-van-kheo" / "bai-html.html")
     assert page.h1.get_text() == "Bài “HTML”"
     assert "“trích dẫn”" in page.select_one(".article__body").get_text()
+
+
+def test_quote_guard_gives_what_smartypants_gives():
+    """The guard only skips text without a straight quote; with one, and
+    around it, the output is smartypants' own."""
+    guarded = smartypants.convert_quotes
+    original = guarded.original
+    samples = [
+        "", "Không có dấu nháy", "Mặt trận -- nhân dân...", "'80s", "the '80s", "'", '"',
+        '"Dân vận khéo"', "'trích'", "\"'lồng' nhau\"", "'\"ngược\"'", "rock 'n' roll",
+        'x"', '"x', "'?", '"?', "&nbsp;'a", "&#8211;\"b", "&mdash;'c", "d's", "e' f", "g'",
+        "Nói: \"Được\".", "(\"ngoặc\")", "[\'vuông\']", "don't", "&#x2013;'x",
+    ]
+    for text in samples:
+        assert guarded(text) == original(text), text
+    assert guarded is not original
+    body = ('<p>Ông nói: "Dân vận khéo" -- và \'hiệu quả\'... Không có nháy ở đây.</p>'
+            "<pre>\"giữ\" nguyên</pre><p>HĐND&amp;UBND</p>")
+    smartypants.convert_quotes = original
+    try:
+        expected = typeset_html(body, ["pre"])
+    finally:
+        smartypants.convert_quotes = guarded
+    assert typeset_html(body, ["pre"]) == expected

@@ -28,6 +28,17 @@ and an unchanged article is not typeset again on the next build. Content
 from other readers is typeset at ``content_object_init`` as before.
 
 Settings: ``PORTAL_TYPOGRIFY`` (default ``True``) turns the body work off.
+
+Speed: smartypants calls ``convert_quotes`` on every run of text between
+tags, and it runs 14 regular expressions there, each of which needs a
+straight quote (``'`` or ``"``) to match anything. Most runs of Vietnamese
+text have none, so ``_quotes_only_where_present`` skips the call for them:
+the result is the same string, and typesetting costs ~40% less (0.96 s →
+0.56 s for 600 bench articles; a cold 20,000-article build typesets ~35,000
+bodies and summaries). It replaces ``smartypants.convert_quotes`` for the
+process, which smartypants looks up at each call; ``test_typography.py``
+compares it with the original on quotes in every position the expressions
+handle.
 """
 
 from __future__ import annotations
@@ -41,6 +52,26 @@ from pelican.readers import MarkdownReader
 from typogrify.filters import typogrify
 
 _SMARTY_ATTRS = smartypants.Attr.set1 | smartypants.Attr.w
+
+
+def _quotes_only_where_present(convert_quotes):
+    """``convert_quotes``, not called on text with no straight quote: every
+    expression it applies has a literal ``'`` or ``"`` in it (smartypants
+    2.0.2), so on such text it returns the text unchanged."""
+    if getattr(convert_quotes, "_portal_guarded", False):
+        return convert_quotes
+
+    def guarded(text):
+        if "'" in text or '"' in text:
+            return convert_quotes(text)
+        return text
+
+    guarded._portal_guarded = True
+    guarded.original = convert_quotes
+    return guarded
+
+
+smartypants.convert_quotes = _quotes_only_where_present(smartypants.convert_quotes)
 
 
 def plain_title(raw: str) -> Markup:
