@@ -64,6 +64,7 @@ def child(content: Path, conf: str, cache: Path, output: Path) -> dict:
     import editorial.editorial as ed
     import related.related as rel
 
+    ed.BACKGROUND = False  # check in this process: the timer sees it
     timed(ed, "check_folder", "checks_s")  # what run_checks calls
     for name in ("signatures", "rank"):
         timed(rel, name, f"{name}_s")
