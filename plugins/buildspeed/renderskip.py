@@ -288,8 +288,12 @@ def instrument(env: Environment) -> None:
 
 
 def pack(reads: dict) -> tuple[bytes, str]:
+    """A page's reads for the main process (``PageStore.encode``), and their
+    digest. Not compressed: they go through a pipe, and the main process
+    numbers them as they come (``FastWriter.flush``), then compresses them
+    once for the store."""
     digest = _h("\0".join(reads.values()))
-    return zlib.compress(marshal.dumps((list(reads), digest)), 1), digest
+    return marshal.dumps((list(reads), digest)), digest
 
 
 def render_recorded(template, ctx: dict, keys: Keys, own: dict | None = None):
@@ -518,15 +522,16 @@ class PageStore:
     def encode(self, packed: bytes, written: str) -> bytes:
         """A page's reads as render_recorded packed them -> as stored (numbers),
         with `written`, the digest of the bytes the render gave."""
-        reads, digest = marshal.loads(zlib.decompress(packed))
+        reads, digest = marshal.loads(packed)
         ids = array("I", map(self._number, reads))
         return zlib.compress(marshal.dumps((ids.tobytes(), digest, written)), 1)
 
     def save(self, rows: dict, keep: set) -> None:
-        """Store new rows (path -> (packed reads, digest of the bytes written),
-        or None for a page rendered without a record); drop rows of pages this
-        build did not produce."""
-        new = {p: self.encode(*r) for p, r in rows.items() if r is not None}
+        """Store new rows (path -> a row ``encode`` made, or (packed reads,
+        digest of the bytes written) for it to make, or None for a page
+        rendered without a record); drop rows of pages this build did not
+        produce."""
+        new = {p: r if type(r) is bytes else self.encode(*r) for p, r in rows.items() if r is not None}
         renumbered = False
         if self._loaded == 0:
             self._compacted = len(self.table)  # a fresh table: nothing unused yet

@@ -236,6 +236,19 @@ class FastWriter(Writer):
         items = self._flush_items
         return [self._render(*items[i]) for i in range(start, stop)]
 
+    def _take(self, items, position, part, store, rows) -> int:
+        """Note the outcomes of the pages from `position` on; returns the next position."""
+        for written, info, reads in part:
+            path = items[position][0]
+            position += 1
+            self.file_info[path] = info
+            self.stats["written" if written else "unchanged"] += 1
+            if reads == _SKIPPED:
+                self.stats["skipped"] += 1
+            elif store is not None:
+                rows[self._rel(path)] = None if reads is None else store.encode(reads, info[2])
+        return position
+
     def _rel(self, path: str) -> str:
         """Output path relative to the output folder (os.path.relpath is slow)."""
         prefix = self._prefix
@@ -266,28 +279,27 @@ class FastWriter(Writer):
         store = self._start_skipping(items)
         chunk = 64
         ranges = [(i, min(i + chunk, len(items))) for i in range(0, len(items), chunk)]
+        rows = {}
+        # Each part's outcomes are taken as the workers send them, in order:
+        # the pages' reads are numbered for the store (``PageStore.encode``)
+        # here while the workers render the next parts, not all at the end
+        # (at 20,000 articles ~4.7 s on one core, after every page was written).
+        position = 0
         if self.workers > 1 and len(items) > chunk:
             global _FLUSHING
             _FLUSHING = self
             try:
                 with multiprocessing.get_context("fork").Pool(self.workers,
                                                               initializer=readcache.worker_started) as pool:
-                    results = pool.map(_render_range_in_worker, ranges, chunksize=1)
+                    for part in pool.imap(_render_range_in_worker, ranges, chunksize=1):
+                        position = self._take(items, position, part, store, rows)
             finally:
                 _FLUSHING = None
         else:
-            results = [self._render_range(r) for r in ranges]
+            for bounds in ranges:
+                position = self._take(items, position, self._render_range(bounds), store, rows)
         self._flush_items = None
         self._skip = None
-        outcomes = [outcome for part in results for outcome in part]
-        rows = {}
-        for (path, _job), (written, info, reads) in zip(items, outcomes):
-            self.file_info[path] = info
-            self.stats["written" if written else "unchanged"] += 1
-            if reads == _SKIPPED:
-                self.stats["skipped"] += 1
-            else:
-                rows[self._rel(path)] = None if reads is None else (reads, info[2])
         if store is not None:
             store.save(rows, keep={self._rel(p) for p, _ in items})
         for path, job in items:
