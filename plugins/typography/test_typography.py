@@ -1,7 +1,7 @@
 import smartypants
 from markupsafe import Markup
 
-from typography import plain_title, typeset_html
+from typography import plain_title, typeset_html, typography
 
 
 def test_title_is_plain_text_with_typographic_quotes():
@@ -44,25 +44,31 @@ def test_content_from_other_readers_is_typeset_too(tmp_path):
     assert "“trích dẫn”" in page.select_one(".article__body").get_text()
 
 
-def test_quote_guard_gives_what_smartypants_gives():
-    """The guard only skips text without a straight quote; with one, and
-    around it, the output is smartypants' own."""
-    guarded = smartypants.convert_quotes
-    original = guarded.original
-    samples = [
-        "", "Không có dấu nháy", "Mặt trận -- nhân dân...", "'80s", "the '80s", "'", '"',
-        '"Dân vận khéo"', "'trích'", "\"'lồng' nhau\"", "'\"ngược\"'", "rock 'n' roll",
-        'x"', '"x', "'?", '"?', "&nbsp;'a", "&#8211;\"b", "&mdash;'c", "d's", "e' f", "g'",
-        "Nói: \"Được\".", "(\"ngoặc\")", "[\'vuông\']", "don't", "&#x2013;'x",
-    ]
-    for text in samples:
-        assert guarded(text) == original(text), text
-    assert guarded is not original
-    body = ('<p>Ông nói: "Dân vận khéo" -- và \'hiệu quả\'... Không có nháy ở đây.</p>'
-            "<pre>\"giữ\" nguyên</pre><p>HĐND&amp;UBND</p>")
-    smartypants.convert_quotes = original
+SAMPLES = [
+    "", "Không có gì cần đổi ở đây", "Mặt trận -- nhân dân...", "a - b", "a---b", "'80s", "the '80s",
+    "'", '"', '"Dân vận khéo"', "'trích'", "\"'lồng' nhau\"", "'\"ngược\"'", "rock 'n' roll",
+    'x"', '"x', "'?", '"?', "&nbsp;'a", "&#8211;\"b", "&mdash;'c", "d's", "e' f", "g'",
+    "Nói: \"Được\".", "(\"ngoặc\")", "[\'vuông\']", "don't", "&#x2013;'x", "``trích''", "`a'",
+    "Chờ. . . rồi", "Chờ.. rồi", "a\\b", "a\\\"b", "a\\'b", "a\\.b", "a\\-b", "a\\`b", "\\",
+]
+
+
+def test_skipped_passes_give_what_smartypants_gives():
+    """Each pass is skipped only on text without what it needs; on every
+    sample, with and without it, the output is smartypants' own."""
+    for name in typography.NEEDED:
+        guarded = getattr(smartypants, name)
+        assert guarded.original is not guarded, name
+        for text in SAMPLES:
+            assert guarded(text) == guarded.original(text), (name, text)
+    body = ('<p>Ông nói: "Dân vận khéo" -- và \'hiệu quả\'... Không có gì ở đây. ``Cũ\'\' \\"thô\\"</p>'
+            "<pre>\"giữ\" nguyên -- ...</pre><p>HĐND&amp;UBND</p>")
+    guarded = {name: getattr(smartypants, name) for name in typography.NEEDED}
+    for name, function in guarded.items():
+        setattr(smartypants, name, function.original)
     try:
         expected = typeset_html(body, ["pre"])
     finally:
-        smartypants.convert_quotes = guarded
+        for name, function in guarded.items():
+            setattr(smartypants, name, function)
     assert typeset_html(body, ["pre"]) == expected
