@@ -50,9 +50,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
-import pickle
 import re
-import sys
 import time
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -61,6 +59,8 @@ from pelican import signals
 from pelican.contents import SkipStub
 from pelican.log import LimitFilter
 from pelican.utils import order_content
+
+from buildspeed.forked import Forked
 
 from .checks import Report, check_folder
 
@@ -127,8 +127,7 @@ BACKGROUND = hasattr(os, "fork")
 class _Checking:
     """The check process of the build under way, until its report is taken."""
 
-    pid: int | None = None
-    pipe: int | None = None
+    process: Forked | None = None
     settings: dict | None = None
 
 
@@ -138,16 +137,17 @@ _checking = _Checking()
 def run_checks(pelican):
     """`get_generators` fires at the start of every build: start the check.
 
-    The check runs in a forked process while Pelican sets up its generators,
-    which is when the buildspeed plugin's reader cache reads the files it
-    lacks (in worker processes): a cold 20,000-article build used to spend
-    ~8 s checking on one core before any of that started, and a rebuild
-    ~0.8 s. The report is taken (``take_report``) when the articles'
-    generator is ready (``article_generator_init``), before Pelican reads any
-    file for the build: files read ahead only go into the reader cache, and
-    whether a file is built is still decided by the report. Strict mode
-    (``make publish``) stops there, at the same point of the build for
-    Pelican: no generator has read or written anything yet.
+    The check runs in a forked process (``buildspeed.forked``) while Pelican
+    sets up its generators, which is when the buildspeed plugin's reader
+    cache reads the files it lacks (in worker processes): a cold
+    20,000-article build used to spend ~5-8 s checking on one core before
+    any of that started, and a rebuild ~0.8 s. The report is taken
+    (``take_report``) when the articles' generator is ready
+    (``article_generator_init``), before Pelican reads any file for the
+    build: files read ahead only go into the reader cache, and whether a
+    file is built is still decided by the report. Strict mode (``make
+    publish``) stops there, before any generator has read a file or
+    anything is written.
     """
     take_report(report=False)  # a check whose build failed before taking it
     settings = pelican.settings
@@ -155,42 +155,13 @@ def run_checks(pelican):
     if not BACKGROUND:
         _apply(check_folder(settings["PATH"], settings), settings)
         return None
-    read, write = os.pipe()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    pid = os.fork()
-    if pid == 0:  # the child: check, send the report and its log lines, leave
-        status = 1
-        try:
-            os.close(read)
-            kept = _KeptRecords()
-            # Not through the console: Pelican's status spinner runs a thread
-            # that may have held the console's lock at the moment of the fork.
-            logging.root.handlers[:] = [kept]
-            try:
-                found = check_folder(settings["PATH"], settings)
-                result = Report(found.content, [], found.problems)  # not the documents: only problems are used
-            except BaseException:  # noqa: BLE001 - the parent checks again and raises it itself
-                result = None
-            with os.fdopen(write, "wb") as out:
-                pickle.dump((kept.records, result), out, protocol=pickle.HIGHEST_PROTOCOL)
-            status = 0
-        finally:
-            os._exit(status)
-    os.close(write)
-    _checking.pid, _checking.pipe, _checking.settings = pid, read, settings
+
+    def check():
+        found = check_folder(settings["PATH"], settings)
+        return Report(found.content, [], found.problems)  # not the documents: only problems are used
+
+    _checking.process, _checking.settings = Forked(check), settings
     return None
-
-
-class _KeptRecords(logging.Handler):
-    """The check process's log lines, logged again by the build."""
-
-    def __init__(self):
-        super().__init__()
-        self.records: list[tuple[int, str]] = []
-
-    def emit(self, record):
-        self.records.append((record.levelno, record.getMessage()))
 
 
 def take_report(generator=None, report: bool = True) -> None:
@@ -198,23 +169,17 @@ def take_report(generator=None, report: bool = True) -> None:
 
     If the process failed, the folder is checked here instead, so an error
     in the checker is raised by the build, as without the process."""
-    pid = _checking.pid
-    if pid is None:
+    process = _checking.process
+    if process is None:
         return
-    _checking.pid = None
-    with os.fdopen(_checking.pipe, "rb") as pipe:
-        data = pipe.read()  # until the process exits
-    os.waitpid(pid, 0)
-    try:
-        records, result = pickle.loads(data)
-    except (pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):
-        records, result = [], None
-    for level, message in records:
-        logger.log(level, "%s", message)
+    _checking.process = None
+    _code, outcome = process.wait(logger)
     if not report:
         return
     settings = _checking.settings
-    if result is None:
+    if outcome is not None and outcome[0]:
+        result = outcome[1]
+    else:
         logger.debug("editorial: the check process failed; checking here")
         result = check_folder(settings["PATH"], settings)
     _apply(result, settings)
@@ -253,7 +218,7 @@ def guard_readers(readers):
     original = readers.read_file
 
     def read_file(base_path, path, *args, **kwargs):
-        if _checking.pid is not None:  # a generator that reads before the articles' one is ready
+        if _checking.process is not None:  # a generator that reads before the articles' one is ready
             take_report()
         # Usually nothing is refused: then no realpath() (an lstat per folder
         # of the path, 20,000 times a build at portal scale).

@@ -42,9 +42,9 @@ def test_report_of_the_check_process(tmp_path, monkeypatch, caplog, process_fail
     monkeypatch.setattr(ed, "BACKGROUND", True)
     caplog.set_level(logging.WARNING)
     ed.run_checks(SimpleNamespace(settings=settings))
-    assert ed._checking.pid is not None  # checking elsewhere; the build goes on
+    assert ed._checking.process is not None  # checking elsewhere; the build goes on
     ed.take_report()
-    assert ed._checking.pid is None
+    assert ed._checking.process is None
     assert ed._state.skip == {os.path.realpath(content / "hong.md")}
     assert len(checked_here) == (1 if process_fails else 0)
     problems = [r.getMessage() for r in caplog.records if "hong.md" in r.getMessage()]

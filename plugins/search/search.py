@@ -113,7 +113,6 @@ import inspect
 import json
 import logging
 import os
-import pickle
 import shutil
 import subprocess
 import sys
@@ -127,6 +126,7 @@ from typing import NamedTuple
 from markupsafe import Markup
 from pelican import signals
 
+from buildspeed.forked import Forked
 from vietnamese import vi_date
 
 logger = logging.getLogger(__name__)
@@ -139,7 +139,7 @@ _UNUSED = (
     "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js",
 )
 _pending: dict = {"documents": None, "seconds": 0.0, "sources": []}
-_background: dict = {"pid": None}  # the process indexing while the pages are written
+_background: dict = {}  # "process": the one indexing while the pages are written
 
 
 def encode_d(text: str) -> str:
@@ -348,72 +348,26 @@ def _index_in_background(settings) -> None:
     instead of following each other: a cold
     20,000-article build spent 42 s indexing after the last page, one core
     mostly idle. ``write_index`` (``finalized``) waits for the process and
-    raises its error, so a failed index fails the build as before.
-
-    Why a process, not a thread: the writer forks its workers right after
-    this; a fork while another thread holds a lock (tempfile's, the
-    console's) leaves that lock held forever in the child. The child reads the
-    documents copy-on-write, and leaves with ``os._exit`` (it is a copy of
-    the build: no atexit handler, no teardown)."""
+    raises its error, so a failed index fails the build as before. Why a
+    process and how its log lines reach the console: ``buildspeed.forked``."""
     if _pending["documents"] is None or not hasattr(os, "fork"):
         return  # no index, or one made by write_index
-    read, write = os.pipe()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    pid = os.fork()
-    if pid == 0:  # the child: index, send its log lines and any error, leave
-        status = 1
-        try:
-            os.close(read)
-            kept = _KeptRecords()
-            logger.handlers[:], logger.propagate = [kept], False
-            error = None
-            try:
-                _collect_all()
-                build_index(_pending["documents"], settings["OUTPUT_PATH"], settings, _pending["seconds"])
-                status = 0
-            except BaseException as exc:  # noqa: BLE001 - reported to the parent
-                error = str(exc)[:_MAX_REPORT]
-            os.write(write, pickle.dumps((kept.records[-20:], error)))
-        finally:
-            os._exit(status)
-    os.close(write)
+
+    def index():  # in the process: it has its own copy of _pending
+        _collect_all()
+        build_index(_pending["documents"], settings["OUTPUT_PATH"], settings, _pending["seconds"])
+
+    _background["process"] = Forked(index)
     _pending.update(documents=None, sources=[])
-    _background.update(pid=pid, pipe=read)
-
-
-_MAX_REPORT = 20_000  # the report stays under a pipe's buffer: the child never waits for the parent
-
-
-class _KeptRecords(logging.Handler):
-    """The child's log lines, logged by the parent: the child does not write
-    to the console itself, whose locks (Pelican's status spinner runs a
-    thread) may have been held at the moment of the fork."""
-
-    def __init__(self):
-        super().__init__()
-        self.records = []
-
-    def emit(self, record):
-        self.records.append((record.levelno, record.getMessage()[:1000]))
 
 
 def _wait(report: bool = True) -> None:
-    pid = _background.get("pid")
-    if pid is None:
+    process = _background.pop("process", None)
+    if process is None:
         return
-    _background.update(pid=None)
-    with os.fdopen(_background.pop("pipe"), "rb") as pipe:
-        data = pipe.read()  # until the child exits (end of file)
-    _pid, status = os.waitpid(pid, 0)
-    try:
-        records, error = pickle.loads(data)
-    except (pickle.UnpicklingError, EOFError, ValueError):
-        records, error = [], None
-    for level, message in records:
-        logger.log(level, "%s", message)
-    code = os.waitstatus_to_exitcode(status)
+    code, outcome = process.wait(logger)
     if code != 0:
+        error = outcome[1] if outcome is not None and not outcome[0] else None
         error = RuntimeError(error or f"search: the indexing process ended with status {code}")
         if report:
             raise error

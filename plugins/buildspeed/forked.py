@@ -1,0 +1,79 @@
+"""Work done in a forked process while the build goes on; its result comes back
+through a pipe, with its log lines.
+
+Used by the ``editorial`` plugin (the content check, while the generators are
+set up) and the ``search`` plugin (the index, while the pages are written).
+
+Why a process, not a thread: the build forks its own workers (reader cache,
+writer) meanwhile, and a fork while another thread holds a lock leaves that
+lock held forever in the child. Why the log lines are sent back: the child
+must not write to the console itself, since Pelican's status spinner runs a
+thread that may have held the console's lock at the moment of this fork; its
+records are kept and logged by the build when it takes the result. The
+child reads the build's objects copy-on-write and leaves with ``os._exit``
+(it is a copy of the build: no atexit handler, no teardown).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import pickle
+import sys
+
+KEEP_RECORDS = 100  # the last log lines of the child that are sent back
+MAX_MESSAGE = 20_000  # characters of a log line or an error sent back
+
+
+class Forked:
+    """``work()`` run in a forked process, from construction on.
+
+    ``wait`` returns ``(exit code, outcome)``: outcome is ``(True, what work
+    returned)``, ``(False, the text of what it raised)``, or ``None`` when
+    the process sent nothing (it died). The exit code is 0 only if ``work``
+    returned. The result must pickle."""
+
+    def __init__(self, work):
+        read, write = os.pipe()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:
+            status = 1
+            try:
+                os.close(read)
+                kept = _KeptRecords()
+                logging.root.handlers[:] = [kept]
+                try:
+                    outcome = (True, work())
+                except BaseException as exc:  # noqa: BLE001 - sent to the build
+                    outcome = (False, str(exc)[:MAX_MESSAGE])
+                with os.fdopen(write, "wb") as out:
+                    pickle.dump((kept.records[-KEEP_RECORDS:], outcome), out, protocol=pickle.HIGHEST_PROTOCOL)
+                status = 0 if outcome[0] else 1
+            finally:
+                os._exit(status)
+        os.close(write)
+        self.pid, self.pipe = pid, read
+
+    def wait(self, logger: logging.Logger) -> tuple[int, tuple | None]:
+        """Wait for the process; log its lines through `logger`."""
+        with os.fdopen(self.pipe, "rb") as pipe:
+            data = pipe.read()  # until the process exits
+        _pid, status = os.waitpid(self.pid, 0)
+        try:
+            records, outcome = pickle.loads(data)
+        except (pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):
+            records, outcome = [], None
+        for level, message in records:
+            logger.log(level, "%s", message)
+        return os.waitstatus_to_exitcode(status), outcome
+
+
+class _KeptRecords(logging.Handler):
+    def __init__(self):
+        super().__init__()
+        self.records: list[tuple[int, str]] = []
+
+    def emit(self, record):
+        self.records.append((record.levelno, record.getMessage()[:MAX_MESSAGE]))
