@@ -66,7 +66,7 @@ class Forked:
         except (pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):
             records, outcome = [], None
         for level, message in records:
-            logger.log(level, "%s", message)
+            logger.log(level, "%s", message, stacklevel=2)  # shown as logged by the caller
         return os.waitstatus_to_exitcode(status), outcome
 
 
