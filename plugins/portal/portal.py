@@ -52,8 +52,8 @@ import re
 
 from markupsafe import Markup
 from pelican import contents, signals
-from pelican.readers import MarkdownReader
 
+from typography.typography import wrap_markdown_readers
 from vietnamese import collation_key
 
 _TAGS = re.compile(r"<[^>]+>")
@@ -84,9 +84,7 @@ class _CountingReaderMixin:
 def wrap_readers(readers):
     """readers_init: after the typography plugin's (PLUGINS order), so the
     count is of the typeset body, which is what the article shows."""
-    for ext, cls in list(readers.reader_classes.items()):
-        if cls is not None and issubclass(cls, MarkdownReader) and not issubclass(cls, _CountingReaderMixin):
-            readers.reader_classes[ext] = type(cls.__name__, (_CountingReaderMixin, cls), {})
+    wrap_markdown_readers(readers, _CountingReaderMixin)
 
 
 def enrich_content(instance):

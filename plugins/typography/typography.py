@@ -131,10 +131,18 @@ class _TypesetReaderMixin:
         return typeset_metadata(metadata, content, self.settings), metadata
 
 
-def wrap_readers(readers):
+def wrap_markdown_readers(readers, mixin) -> None:
+    """readers_init: put `mixin` (its ``read`` calling ``super().read``) over
+    every Markdown reader class of `readers`, once. Wrappers apply in
+    ``PLUGINS`` order, the last one outermost; the portal plugin's
+    reading-time count uses it too."""
     for ext, cls in list(readers.reader_classes.items()):
-        if cls is not None and issubclass(cls, MarkdownReader) and not issubclass(cls, _TypesetReaderMixin):
-            readers.reader_classes[ext] = type(cls.__name__, (_TypesetReaderMixin, cls), {})
+        if cls is not None and issubclass(cls, MarkdownReader) and not issubclass(cls, mixin):
+            readers.reader_classes[ext] = type(cls.__name__, (mixin, cls), {})
+
+
+def wrap_readers(readers):
+    wrap_markdown_readers(readers, _TypesetReaderMixin)
 
 
 def process(instance):
