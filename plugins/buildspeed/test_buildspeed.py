@@ -57,7 +57,9 @@ def corpus(tmp_path_factory) -> Path:
 
 def test_parallel_and_serial_builds_are_byte_identical(corpus, tmp_path):
     serial, parallel = tmp_path / "serial", tmp_path / "parallel"
-    build(corpus, serial, settings={"BUILDSPEED_WORKERS": 1, "CACHE_PATH": str(tmp_path / "c1")})
+    # Serial: one process renders and ranks related news (no ranking process).
+    build(corpus, serial, settings={"BUILDSPEED_WORKERS": 1, "RELATED_WORKERS": 1, "RELATED_BACKGROUND": False,
+                                    "CACHE_PATH": str(tmp_path / "c1")})
     build(corpus, parallel, settings={"BUILDSPEED_WORKERS": 2, "CACHE_PATH": str(tmp_path / "c2")})
     a, b = files(serial), files(parallel)
     assert len(a) > 200
@@ -233,6 +235,7 @@ def test_render_skip_survives_switching_between_preview_and_live_settings(tmp_pa
     assert len(list(cache.glob("buildspeed-pages-*.sqlite"))) == 2
     # How a build runs (processes, caches) is not what it gives: same stores.
     assert run("publishconf.py", live, {"BUILDSPEED_WORKERS": 1, "RELATED_WORKERS": 1, "SEARCH_WORKERS": 1,
+                                        "RELATED_BACKGROUND": False,
                                         "BUILDSPEED_PAUSE_GC": False, "BUILDSPEED_FAST_EXIT": False}) == (0, pages(live))
     assert len(list(cache.glob("buildspeed-*.sqlite"))) == 4  # a reader cache and a store each
 

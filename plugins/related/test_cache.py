@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import os
 import random
 import sqlite3
 from pathlib import Path
@@ -11,6 +13,7 @@ from types import SimpleNamespace
 import pytest
 
 import related.related as rel
+from buildspeed.forked import Forked
 from related import cache, labelled
 from related.test_related import related_lists
 from tests.sitebuild import build
@@ -39,9 +42,11 @@ def corpus(seed: int = 3) -> list[Article]:
 
 
 def relate(articles, tmp_path: Path, **settings) -> dict[str, list[str]]:
-    """Run the plugin on `articles` (cache in tmp_path/cache); ``{slug: [related slugs]}``."""
-    generator = SimpleNamespace(settings={"CACHE_PATH": str(tmp_path / "cache"), "PATH": str(tmp_path), **settings},
-                                articles=articles, drafts=[])
+    """Run the plugin on `articles` (cache in tmp_path/cache); ``{slug: [related slugs]}``.
+    Ranked in this process unless asked (the counting fixtures count here)."""
+    settings = {"CACHE_PATH": str(tmp_path / "cache"), "PATH": str(tmp_path), "RELATED_BACKGROUND": False,
+                **settings}
+    generator = SimpleNamespace(settings=settings, articles=articles, drafts=[])
     rel.relate(generator)
     return {a.slug: [r.slug for r in a.related_news] for a in articles}
 
@@ -171,8 +176,8 @@ def test_an_unusable_cache_only_costs_time(tmp_path, caplog):
     articles = corpus()
     blocked = tmp_path / "not-a-folder"
     blocked.write_text("", encoding="utf-8")
-    generator = SimpleNamespace(settings={"CACHE_PATH": str(blocked), "PATH": str(tmp_path)}, articles=articles,
-                                drafts=[])
+    generator = SimpleNamespace(settings={"CACHE_PATH": str(blocked), "PATH": str(tmp_path),
+                                          "RELATED_BACKGROUND": False}, articles=articles, drafts=[])
     rel.relate(generator)
     assert "cache" in caplog.text
     assert {a.slug: [r.slug for r in a.related_news] for a in articles} == relate(articles, tmp_path,
@@ -242,3 +247,66 @@ def test_the_ranking_is_reused_only_for_the_same_inputs(tmp_path, monkeypatch):
     before = len(ranks)
     relate(articles, tmp_path, RELATED_WORKERS=1)  # how it runs is not what it gives
     assert len(ranks) == before
+    relate(articles, tmp_path, RELATED_BACKGROUND=True)
+    assert len(ranks) == before
+
+
+# --- The ranking in a forked process (RELATED_BACKGROUND) -----------------------------------
+
+
+def background(articles, tmp_path: Path) -> None:
+    """Start the plugin with the ranking in a forked process; no list is read."""
+    settings = {"CACHE_PATH": str(tmp_path / "cache"), "PATH": str(tmp_path), "RELATED_BACKGROUND": True}
+    rel.relate(SimpleNamespace(settings=settings, articles=articles, drafts=[]))
+
+
+def lists(articles) -> dict[str, list[str]]:
+    return {a.slug: [r.slug for r in a.related_news] for a in articles}
+
+
+def test_the_first_read_waits_for_the_ranking_process(tmp_path):
+    inline = relate(corpus(), tmp_path / "inline")
+    articles = corpus()
+    background(articles, tmp_path)
+    assert rel._job["process"].pid != os.getpid()  # ranked elsewhere ...
+    assert not any("related_news" in vars(a) for a in articles)
+    assert lists(articles) == inline  # ... and read as if ranked here
+    assert all("related_news" in vars(a) for a in articles)
+    assert "related_news" not in vars(Article)  # the class is as it was
+
+
+def test_a_fork_of_the_build_waits_for_the_lists_first(tmp_path):
+    """The render workers and the search index are forks of the build: they
+    must never be made before the lists are set (they could not wait)."""
+    inline = relate(corpus(), tmp_path / "inline")
+    articles = corpus()
+    background(articles, tmp_path)
+    child = Forked(lambda: (vars(articles[0]).get("related_news") is not None, lists(articles)))
+    code, outcome = child.wait(logging.getLogger(__name__))
+    assert code == 0 and outcome == (True, (True, inline))
+    assert not rel._job and lists(articles) == inline
+
+
+def test_finalized_takes_a_ranking_nobody_read(tmp_path):
+    articles = corpus()
+    background(articles, tmp_path)
+    rel.finish(None)
+    assert not rel._job and all("related_news" in vars(a) for a in articles)
+    assert len(list((tmp_path / "cache").glob("related-*.sqlite"))) == 1  # written by the process
+
+
+def test_a_failed_ranking_process_is_ranked_here(tmp_path, monkeypatch, caplog):
+    inline = relate(corpus(), tmp_path / "inline")
+    parent, original = os.getpid(), rel._ranking
+
+    def dying(*args):
+        if os.getpid() != parent:
+            os._exit(3)
+        return original(*args)
+
+    monkeypatch.setattr(rel, "_ranking", dying)
+    articles = corpus()
+    with caplog.at_level(logging.WARNING, logger="related.related"):
+        background(articles, tmp_path)
+        assert lists(articles) == inline
+    assert "the ranking process failed (exit status 3); ranking here instead" in caplog.text
