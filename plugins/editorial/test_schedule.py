@@ -92,3 +92,20 @@ def test_the_plugin_decides_even_when_pelican_would_publish_future_dates(tmp_pat
     for marker in ("Qzsched", "Qzfuture", "Qzdraft"):
         assert marker not in text, marker
     assert "bai-hen-gio-da-den-gio" in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_photo_a_draft_shares_with_a_published_article_is_copied(tmp_path):
+    """Withheld are only the files no published item names, by cover or by link."""
+    content = corpus(tmp_path)
+    for name in ("chung-bia.jpg", "chung-trong-bai.jpg"):
+        Image.new("RGB", (40, 30), (10, 20, 30)).save(content / "images" / name)
+    write(content / "a" / "nhap-hai.md", "Title: Bản nháp thứ hai\nDate: 2024-04-02 08:00\nCategory: Dân vận khéo\n"
+          "Image: {static}/images/chung-bia.jpg\nStatus: draft\n\n![Ảnh]({static}/images/chung-trong-bai.jpg)\n")
+    write(content / "a" / "dung-chung.md", "Title: Bài đã đăng dùng chung ảnh\nDate: 2024-02-02 08:00\n"
+          "Category: Dân vận khéo\nImage: images/chung-bia.jpg\n\n"
+          "![Ảnh trong bài]({static}images/./chung-trong-bai.jpg)\n")
+    out = tmp_path / "out"
+    build(content, out, "publishconf.py")
+    copied = {p.name for p in (out / "images").glob("*.jpg")} if (out / "images").exists() else set()
+    assert {"chung-bia.jpg", "chung-trong-bai.jpg"} <= copied
+    assert not [name for name in every_file(out) if "chi-cho-nhap" in name]
