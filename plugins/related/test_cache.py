@@ -247,8 +247,11 @@ def test_the_ranking_is_reused_only_for_the_same_inputs(tmp_path, monkeypatch):
     before = len(ranks)
     relate(articles, tmp_path, RELATED_WORKERS=1)  # how it runs is not what it gives
     assert len(ranks) == before
-    relate(articles, tmp_path, RELATED_BACKGROUND=True)
-    assert len(ranks) == before
+    # Nor where it runs: the stored ranking's key leaves both out.
+    docs = [SimpleNamespace(candidate=True)] * 2
+    key = dict(rel.DEFAULTS)
+    assert rel.ranking_key(docs, [b"a", b"b"], {**key, "RELATED_BACKGROUND": False}, 5) == \
+        rel.ranking_key(docs, [b"a", b"b"], {**key, "RELATED_BACKGROUND": True, "RELATED_WORKERS": 7}, 5)
 
 
 # --- The ranking in a forked process (RELATED_BACKGROUND) -----------------------------------
