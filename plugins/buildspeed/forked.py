@@ -2,7 +2,8 @@
 through a pipe, with its log lines.
 
 Used by the ``editorial`` plugin (the content check, while the generators are
-set up) and the ``search`` plugin (the index, while the pages are written).
+set up), the ``related`` plugin (the ranking, while Pelican hands the pages to
+the writer) and the ``search`` plugin (the index, while the pages are written).
 
 Why a process, not a thread: the build forks its own workers (reader cache,
 writer) meanwhile, and a fork while another thread holds a lock leaves that

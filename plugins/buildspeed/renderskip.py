@@ -527,11 +527,10 @@ class PageStore:
         return zlib.compress(marshal.dumps((ids.tobytes(), digest, written)), 1)
 
     def save(self, rows: dict, keep: set) -> None:
-        """Store new rows (path -> a row ``encode`` made, or (packed reads,
-        digest of the bytes written) for it to make, or None for a page
+        """Store new rows (path -> a row ``encode`` made, or None for a page
         rendered without a record); drop rows of pages this build did not
         produce."""
-        new = {p: r if type(r) is bytes else self.encode(*r) for p, r in rows.items() if r is not None}
+        new = {p: r for p, r in rows.items() if r is not None}
         renumbered = False
         if self._loaded == 0:
             self._compacted = len(self.table)  # a fresh table: nothing unused yet

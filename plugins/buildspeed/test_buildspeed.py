@@ -329,13 +329,14 @@ def test_page_store_numbers_reads_and_renumbers_when_pages_go(tmp_path, monkeypa
     a, b, c = reads("a", 100), reads("b", 5), reads("c", 250)
     first = PageStore(str(tmp_path), "fp")
     first.load()
-    first.save({"a.html": (pack(a)[0], "bytes-a"), "b.html": (pack(b)[0], "bytes-b")}, keep={"a.html", "b.html"})
+    first.save({"a.html": first.encode(pack(a)[0], "bytes-a"), "b.html": first.encode(pack(b)[0], "bytes-b")},
+               keep={"a.html", "b.html"})
     second = PageStore(str(tmp_path), "fp")
     second.load()
     assert len(second.table) == 105
     assert stored(second, "b.html") == (list(b), pack(b)[1], "bytes-b")
     # a.html is gone, c.html is new: 355 reads, 255 used, more than twice 105
-    second.save({"c.html": (pack(c)[0], "bytes-c")}, keep={"b.html", "c.html"})
+    second.save({"c.html": second.encode(pack(c)[0], "bytes-c")}, keep={"b.html", "c.html"})
     third = PageStore(str(tmp_path), "fp")
     third.load()
     assert len(third.table) == 255 and set(third.rows) == {"b.html", "c.html"}
