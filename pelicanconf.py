@@ -161,6 +161,7 @@ PLUGINS = [
     "search",
     "pelican.plugins.neighbors",
     "pelican.plugins.sitemap",
+    "sitemap_dates",  # lastmod from the content, not the build time
     "editorial",  # see "Editorial workflow" below
     # Last: its writer renders what the others produced (see its docstring).
     "buildspeed",
@@ -191,7 +192,9 @@ SHARE_LINKS = (
 
 SITEMAP = {
     "format": "xml",
-    "exclude": ["^ben-le/"],  # the shared sidebar page (SIDEBAR_URL): noindex
+    # Pages not for search engines: the shared sidebar page (SIDEBAR_URL) and
+    # the search page (SEARCH_URL) are noindex; 404.html is the error page.
+    "exclude": ["^ben-le/", "^tim-kiem/", r"^404\.html$"],
     "priorities": {"articles": 0.7, "indexes": 0.5, "pages": 0.4},
     "changefreqs": {"articles": "monthly", "indexes": "daily", "pages": "monthly"},
 }

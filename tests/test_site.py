@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from tests.conftest import SITEURL
 from tests.content_index import published
 from tests.sitebuild import soup
 from vietnamese import collation_key, slugify
@@ -298,7 +299,6 @@ def test_sidebar_news_is_one_shared_page(site):
     assert latest == [f"{d.slug}.html" for d in newest]
     counts = [li.get_text(" ", strip=True) for li in shared.select(".widget--categories li")]
     assert "Dân vận khéo (5)" in counts
-    assert "ben-le" not in (site / "sitemap.xml").read_text(encoding="utf-8")
 
     for path in (article_path(site, DOCS[0]), site / "dan-van-kheo" / "index.html", site / "tac-gia" / "index.html",
                  site / "gioi-thieu.html", site / "404.html"):
@@ -332,3 +332,22 @@ def test_listings_are_numbered_from_the_oldest(site):
     assert home.select_one("p.more a[href$='/trang-1/']").get_text() == "Xem tất cả tin bài"
     for path in site.rglob("*.html"):
         assert not re.search(r"Trang \d+\s*/\s*\d+", path.read_text(encoding="utf-8")), path
+
+
+def test_sitemap_lists_every_indexable_page_and_nothing_else(site):
+    """Every HTML page but the error page is in sitemap.xml unless it tells
+    search engines not to index it (the sidebar page, the search page)."""
+    xml = (site / "sitemap.xml").read_text(encoding="utf-8")
+    listed = {loc[len(SITEURL) + 1:] for loc in re.findall(r"<loc>([^<]*)</loc>", xml)}
+    expected = set()
+    for path in site.rglob("*.html"):
+        rel = path.relative_to(site).as_posix()
+        if rel == "404.html" or rel.startswith(("ban-nhap/", "theme/", "pagefind/")):
+            continue
+        robots = soup(path).find("meta", attrs={"name": "robots"})
+        if robots is None or "noindex" not in robots["content"]:
+            expected.add(re.sub(r"(^|/)index\.html$", r"\1", rel))
+    assert listed == expected
+    assert {"", "dan-van-kheo/", "gioi-thieu.html"} <= listed
+    assert not {"404.html", "ben-le/", "tim-kiem/"} & listed
+
