@@ -258,6 +258,67 @@ def test_seed_links_every_file_with_cp_or_without_it(tmp_path, monkeypatch):
             assert (building / rel).stat().st_ino == (live / rel).stat().st_ino, (name, rel)
         assert (building / "moi-nhat").is_symlink() and os.readlink(building / "moi-nhat") == "tin"
         assert not (building / "sitemap.xml").exists()  # rewritten in place by its plugin: never linked
+    empty = tmp_path / "first"  # no live release yet: an empty folder to build in
+    release.seed(None, empty)
+    assert empty.is_dir() and not list(empty.iterdir())
+
+
+def children(name: bytes) -> list[int]:
+    """Ids of this process's children whose command line contains `name` (Linux /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            if ppid == os.getpid() and name in (stat.parent / "cmdline").read_bytes():
+                found.append(int(stat.parent.name))
+        except (OSError, IndexError, ValueError):
+            continue
+    return found
+
+
+def test_the_build_starts_while_the_release_is_seeded_and_waits_for_it(tmp_path, monkeypatch):
+    """The build runs beside the seeding and writes nothing before it is done."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "tools"))
+    import release
+
+    site = Site(tmp_path, count=6)
+    assert site.publish().returncode == 0
+    live_release = site.live.resolve()
+    site.edit(2, "Một câu sửa sau.")
+
+    seen = {}
+    real_seed = release.seed
+
+    def slow_seed(previous, building):
+        deadline = time.monotonic() + 60
+        while not children(b"pelican") and time.monotonic() < deadline:
+            time.sleep(0.02)
+        seen["build running"] = bool(children(b"pelican"))
+        time.sleep(0.5)  # the build is well into its work; it must still wait
+        real_seed(previous, building)
+        seen["seeded"] = time.time_ns()
+
+    monkeypatch.setattr(release, "seed", slow_seed)
+    assert release.main(["publish", "--input", str(site.content), "--conf", str(ROOT / "publishconf.py"),
+                         "--releases", str(site.releases), "--live", str(site.live)]) == 0
+    assert seen["build running"]  # started before the seeding was done
+    new = site.live.resolve()
+    assert new != live_release and not list(site.releases.glob(".seeding-*"))
+    linked = written = 0
+    for path in new.rglob("*"):
+        if not path.is_file() or path.is_symlink():
+            continue
+        old = live_release / path.relative_to(new)
+        if old.exists() and old.stat().st_ino == path.stat().st_ino:
+            linked += 1
+        else:  # written by the build: after the seeding
+            written += 1
+            assert path.stat().st_mtime_ns >= seen["seeded"], path
+    assert linked > 20 and written >= 2
+    edited, = new.glob("*/bai-so-2-ve-cong-tac-dan-van.html")
+    assert "Một câu sửa sau." in edited.read_text(encoding="utf-8")
 
 
 def test_trash_is_deleted_in_the_background_with_rm_or_without_it(tmp_path, monkeypatch):

@@ -7,14 +7,16 @@ import datetime as dt
 import os
 import re
 import sqlite3
+import subprocess
 import sys
+import threading
 from collections import namedtuple
 from pathlib import Path
 
 import pytest
 from pelican.generators import ArticlesGenerator
 
-from buildspeed.buildspeed import MANIFEST, _build_period_archives
+from buildspeed.buildspeed import MANIFEST, SEEDING_ENV, _build_period_archives, wait_for_seed
 from tests.sitebuild import ROOT, build
 
 sys.path.insert(0, str(ROOT / "bench"))
@@ -475,3 +477,24 @@ def test_one_markdown_instance_reads_each_file_as_a_new_one_would(tmp_path):
         assert content == want_content
         assert {k: str(v) for k, v in metadata.items()} == {k: str(v) for k, v in want_metadata.items()}
     assert str(got[2][1]["title"]) == "Bài ba"  # metadata read again after a summary
+
+
+def test_the_writer_waits_for_the_seeding_and_not_for_a_dead_seeder(tmp_path, monkeypatch):
+    monkeypatch.delenv(SEEDING_ENV, raising=False)
+    assert wait_for_seed() == 0.0  # not publishing: no wait
+    flag = tmp_path / ".seeding-1"
+    flag.write_text(str(os.getpid()), encoding="ascii")
+    monkeypatch.setenv(SEEDING_ENV, str(flag))
+    timer = threading.Timer(0.3, flag.unlink)
+    timer.start()
+    try:
+        assert wait_for_seed() >= 0.25  # until the seeder removes the file
+    finally:
+        timer.cancel()
+    assert wait_for_seed() < 0.1  # already gone
+
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    flag.write_text(str(gone.pid), encoding="ascii")
+    with pytest.raises(RuntimeError, match="is gone"):
+        wait_for_seed()
