@@ -220,7 +220,9 @@ def update_manifest(writer, output_path, settings):
     if not settings.get("BUILDSPEED_MANIFEST", True):
         return
     output_path = os.path.abspath(output_path)
-    produced = {os.path.relpath(p, output_path): writer.file_info.get(p) for p in writer.produced}
+    rel = writer._rel if os.path.abspath(writer.output_path) == output_path else (
+        lambda p: os.path.relpath(p, output_path))
+    produced = {rel(p): writer.file_info.get(p) for p in writer.produced}
     for s in _state["static"]:
         if s:
             produced.setdefault(os.path.normpath(s), None)
@@ -538,7 +540,10 @@ def _memoize_relative_source_path():
     """Content.get_relative_source_path is a pure function of the source path
     and ``PATH`` (relpath of two abspaths): Pelican asks it ~6 times per
     article while making its URL and save path (120,000 relpath calls, ~1.5 s
-    at 20,000 articles). Remembered per (PATH, source path)."""
+    at 20,000 articles). Remembered per (PATH, source path), and the first
+    answer cut from the string when the source path is a plain path below
+    ``PATH`` (which it is for every file Pelican finds): relpath itself took
+    another 0.25 s at 20,000 articles."""
     original = contents.Content.get_relative_source_path
     if getattr(original, "_buildspeed", False):
         return
@@ -549,11 +554,12 @@ def _memoize_relative_source_path():
             source_path = self.source_path
         if source_path is None:
             return None
-        key = (self.settings["PATH"], source_path)
+        base = self.settings["PATH"]
+        key = (base, source_path)
         try:
             return _relative_paths[key]
         except (KeyError, TypeError):
-            value = original(self, source_path)
+            value = _below(base, source_path) or original(self, source_path)
             try:
                 _relative_paths[key] = value
             except TypeError:  # an unhashable path: not remembered
@@ -562,6 +568,23 @@ def _memoize_relative_source_path():
 
     get_relative_source_path._buildspeed = True
     contents.Content.get_relative_source_path = get_relative_source_path
+
+
+def _below(base, path):
+    """``relpath(path, base)`` when `path` is a plain absolute path strictly
+    below the plain absolute `base` (no ``.``, ``..`` or doubled slashes:
+    then relpath only cuts the prefix); otherwise None."""
+    if not (isinstance(base, str) and isinstance(path, str)):
+        return None
+    plain = _plain_bases.get(base)
+    if plain is None:
+        plain = _plain_bases[base] = os.path.isabs(base) and os.path.normpath(base) == base and base != "/"
+    if not plain or not path.startswith(base + "/") or "//" in path or "/." in path or path.endswith("/"):
+        return None
+    return path[len(base) + 1:]
+
+
+_plain_bases: dict[str, bool] = {}
 
 
 def _install_no_stamps_without_cache():

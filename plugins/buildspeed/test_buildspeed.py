@@ -498,3 +498,22 @@ def test_the_writer_waits_for_the_seeding_and_not_for_a_dead_seeder(tmp_path, mo
     flag.write_text(str(gone.pid), encoding="ascii")
     with pytest.raises(RuntimeError, match="is gone"):
         wait_for_seed()
+
+
+def test_relative_source_path_shortcut_agrees_with_relpath():
+    from buildspeed.buildspeed import _below
+
+    bases = ["/site/content", "/site/content/", "/site/./content", "/", "content", "/site/nội dung"]
+    paths = ["/site/content/tin/bai.md", "/site/content/tin/../bai.md", "/site/content//tin/bai.md",
+             "/site/content/.an/bai.md", "/site/content", "/site/content/", "/site/contents/bai.md",
+             "/site/other/bai.md", "tin/bai.md", "/site/content/tin/./bai.md", "/site/nội dung/tin/bài.md"]
+    shortcut = 0
+    for base in bases:
+        for path in paths:
+            got = _below(base, path)
+            if got is not None:
+                shortcut += 1
+                assert got == os.path.relpath(os.path.abspath(os.path.join(base, path)), os.path.abspath(base)), \
+                    (base, path)
+    assert shortcut == 2  # the plain paths below a plain base; the rest go to relpath
+    assert _below(None, "/x/y") is None

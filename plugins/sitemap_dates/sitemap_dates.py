@@ -20,6 +20,10 @@ Here:
 
 So a build with the same content writes the same sitemap, byte for byte.
 
+Upstream formats each date with two ``strftime`` calls (0.5 s of every
+build at 20,000 articles); ``format_date`` here gives the same text with one
+``isoformat``, and is put in its place.
+
 It replaces upstream's ``content_written`` receiver with one that queues a
 small stand-in (URL and date) for listing pages, and sets upstream's
 fallback ``now`` to the site's newest date; the rest (exclusions, priorities,
@@ -54,6 +58,22 @@ def newest(items):
     return max(dates) if dates else None
 
 
+def format_date(date, _upstream=None) -> str:
+    """Upstream's ``format_date`` (``2024-03-02T08:02:00+07:00``), faster.
+
+    Its text is ``isoformat(timespec="seconds")`` whenever the date has an
+    offset of whole minutes; other dates (naive ones, offsets with seconds
+    like the local mean time of dates before 1906) go to upstream's own code.
+    """
+    offset = date.utcoffset()
+    if offset is None or offset.seconds % 60 or offset.microseconds:
+        return (_upstream or _upstream_format_date)(date)
+    return date.isoformat(timespec="seconds")
+
+
+_upstream_format_date = None  # pelican-sitemap's, kept by register()
+
+
 class Dates:
     def __init__(self, upstream):
         self.upstream = upstream  # pelican-sitemap's SitemapGenerator
@@ -86,7 +106,8 @@ class Dates:
         if obj is None:
             page = context.get("articles_page")
             items = page.object_list if page is not None else (context.get("dates") or context.get("articles") or ())
-            url = pathname2url(os.path.relpath(path, self.output_path))
+            prefix = os.path.join(self.output_path, "")  # relpath costs more, 9,000 times
+            url = pathname2url(path[len(prefix):] if path.startswith(prefix) else os.path.relpath(path, self.output_path))
             obj = Listing(url, self.listed_date(items))
         self.upstream.page_queue.append((path, obj))
 
@@ -101,8 +122,11 @@ def register():
     except ImportError:  # pelican-sitemap not installed: nothing to date
         logger.warning("sitemap_dates: pelican-sitemap is not installed")
         return
+    global _upstream_format_date
     if _dates is None:
         _dates = Dates(sitemap.generator)
+        _upstream_format_date = sitemap.format_date
+        sitemap.format_date = format_date
     # ``initialized`` runs after every plugin registered, so upstream's
     # receiver is connected by then whatever the order in PLUGINS.
     signals.initialized.connect(_dates.install)

@@ -121,3 +121,28 @@ def test_newest_and_listing_stand_in():
     assert newest([Item(1, modified=5), Item(3)]) == 5
     stand_in = Listing("dan-van-kheo/", 7)
     assert (stand_in.url, stand_in.date, getattr(stand_in, "modified", None)) == ("dan-van-kheo/", 7, None)
+
+
+def test_format_date_gives_upstreams_text():
+    from datetime import datetime, timedelta, timezone
+    from zoneinfo import ZoneInfo
+
+    from pelican.plugins.sitemap import sitemap
+    from pelican.utils import SafeDatetime
+
+    from sitemap_dates import sitemap_dates
+    from sitemap_dates.sitemap_dates import format_date
+
+    # Upstream's own, also when a build in this process has put ours in its place.
+    upstream = sitemap_dates._upstream_format_date or sitemap.format_date
+    assert upstream.__module__ == "pelican.plugins.sitemap.sitemap"
+
+    dates = [datetime(2024, 3, 2, 8, 2, 59, 999999, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")),
+             SafeDatetime(2026, 11, 25, 23, 59, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")),
+             datetime(1900, 1, 1, 12, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")),  # +07:06:40 (local mean time)
+             datetime(2024, 3, 31, 2, 30, tzinfo=ZoneInfo("Europe/Paris")),
+             datetime(2024, 7, 1, tzinfo=timezone(timedelta(hours=-9, minutes=-30))),
+             datetime(2024, 7, 1, tzinfo=timezone.utc),
+             datetime(2024, 7, 1, 6, 5, 4)]  # naive
+    for date in dates:
+        assert format_date(date, _upstream=upstream) == upstream(date), date
