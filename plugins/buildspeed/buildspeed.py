@@ -167,9 +167,20 @@ def _pause_gc(settings):
     sent at the start of every run, so a development server that rebuilds in
     one process pauses it per build; a run that failed before ``finalized``
     is collected at the start of the next one.
+
+    ``finalized`` resumes it with the build's objects frozen (``gc.freeze``):
+    turned on as it was, the collector's first pass scanned the whole site
+    (0.3 s at 20,000 articles, while the sitemap and the search index were
+    still to be written) just before the process ends. The next build in the
+    same process (a development server) unfreezes them and collects what
+    the last build left.
     """
     if not settings.get("BUILDSPEED_PAUSE_GC", True):
         return
+    if _state.get("gc_frozen"):
+        _state["gc_frozen"] = False
+        gc.unfreeze()
+        gc.collect()  # what the last build left
     if _state.get("gc_paused"):
         gc.collect()  # the last run stopped before finalized
     elif not gc.isenabled():
@@ -181,6 +192,8 @@ def _pause_gc(settings):
 def _resume_gc():
     if _state.get("gc_paused"):
         _state["gc_paused"] = False
+        gc.freeze()
+        _state["gc_frozen"] = True
         gc.enable()
 
 

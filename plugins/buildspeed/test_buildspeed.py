@@ -286,8 +286,12 @@ def test_slugs_are_kept_across_builds_and_a_bad_file_is_ignored(tmp_path):
 
 def test_cycle_collector_is_paused_for_a_build_and_resumed():
     import gc
+    import weakref
 
-    from buildspeed.buildspeed import _pause_gc, _resume_gc
+    from buildspeed.buildspeed import _pause_gc, _resume_gc, _state
+
+    class Cycle:
+        pass
 
     assert gc.isenabled()
     try:
@@ -297,13 +301,27 @@ def test_cycle_collector_is_paused_for_a_build_and_resumed():
         assert not gc.isenabled()
         _pause_gc({})  # the next run after one that failed before finalized
         assert not gc.isenabled()
+        left = Cycle()
+        left.me = left  # garbage the build leaves, only a collection frees
+        ref = weakref.ref(left)
+        del left
+        _resume_gc()
+        assert gc.isenabled() and gc.get_freeze_count() > 0
+        gc.collect()
+        assert ref() is not None  # frozen with the build's objects: not scanned at its end
+        _pause_gc({})  # the next build in this process collects it
+        assert ref() is None and gc.get_freeze_count() == 0 and not gc.isenabled()
         _resume_gc()
         assert gc.isenabled()
+        gc.unfreeze()
+        _state["gc_frozen"] = False
         gc.disable()  # paused by someone else: left to them
         _pause_gc({})
         _resume_gc()
         assert not gc.isenabled()
     finally:
+        gc.unfreeze()
+        _state.update(gc_frozen=False, gc_paused=False)
         gc.enable()
 
 
