@@ -186,6 +186,13 @@ class Keys:
         raise Unknown(t.__name__)
 
     def _container(self, v):
+        if isinstance(v, (list, tuple)) and v:
+            # Lists of articles (related news, other news, a listing's page)
+            # are most of what pages read: their keys in one pass, not a
+            # value() and a key() per item.
+            cls = type(v[0])
+            if issubclass(cls, Content) and all(type(x) is cls for x in v):
+                return ("LC" if isinstance(v, list) else "TC", cls.__name__, tuple(x.source_path for x in v))
         if isinstance(v, dict):
             return ("D", type(v).__name__, tuple(sorted((repr(k), self.value(x)) for k, x in v.items())))
         if isinstance(v, (set, frozenset)):

@@ -535,3 +535,25 @@ def test_relative_source_path_shortcut_agrees_with_relpath():
                     (base, path)
     assert shortcut == 2  # the plain paths below a plain base; the rest go to relpath
     assert _below(None, "/x/y") is None
+
+
+def test_a_list_of_articles_is_valued_by_which_articles_in_which_order():
+    from pelican.contents import Article, Page
+
+    from buildspeed.renderskip import Keys
+
+    def content(cls, path):
+        obj = object.__new__(cls)
+        obj.source_path = path
+        return obj
+
+    a, b, c = (content(Article, f"/c/{n}.md") for n in "abc")
+    keys = Keys({})
+    value = keys.value
+    assert value([a, b, c]) == value([a, b, c]) != value([a, c, b])
+    assert value([a, b]) != value([a, b, c]) and value([a, b]) != value((a, b))
+    assert value([a, b]) != value([a, content(Article, "/c/b2.md")])
+    assert value([content(Page, "/c/a.md")]) != value([a])  # a page is not the article of the same file
+    mixed = value([a, "chữ"])  # not only articles: item by item, as any list
+    assert mixed == ("L", (("o", "C", "Article", "/c/a.md"), "chữ"))
+    assert value([]) == ("L", ())
