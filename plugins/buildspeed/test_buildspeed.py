@@ -557,3 +557,21 @@ def test_a_list_of_articles_is_valued_by_which_articles_in_which_order():
     mixed = value([a, "chữ"])  # not only articles: item by item, as any list
     assert mixed == ("L", (("o", "C", "Article", "/c/a.md"), "chữ"))
     assert value([]) == ("L", ())
+
+
+def test_recording_a_page_touches_no_folder_and_gives_pelican_its_os_back(tmp_path):
+    from pelican import writers
+    from pelican.writers import FileOverwriteFailedError
+
+    from buildspeed.writer import FastWriter
+
+    class Template:
+        name = "article.html"
+
+    writer = FastWriter(str(tmp_path / "out"), settings={"BUILDSPEED_WORKERS": 1})
+    writer.write_file("tin/moi/bai.html", Template(), {"SITEURL": ""}, relative_urls=False)
+    assert not (tmp_path / "out").exists()  # recorded: its folder is made when it is written
+    assert list(writer._jobs) == [str(tmp_path / "out" / "tin" / "moi" / "bai.html")]
+    with pytest.raises(FileOverwriteFailedError):  # the same page twice, as Pelican refuses it
+        writer.write_file("tin/moi/bai.html", Template(), {"SITEURL": ""}, relative_urls=False)
+    assert writers.os is os
