@@ -45,6 +45,7 @@ from __future__ import annotations
 
 import atexit
 import calendar
+import datetime
 import fnmatch
 import functools
 import gc
@@ -60,7 +61,7 @@ from collections import defaultdict
 from itertools import groupby
 from operator import attrgetter
 
-from pelican import contents, signals
+from pelican import contents, signals, utils
 
 from . import readcache
 from .writer import FastWriter, write_if_changed
@@ -600,6 +601,46 @@ def _below(base, path):
 _plain_bases: dict[str, bool] = {}
 
 
+def _install_plain_strftime():
+    """Pelican's ``SafeDatetime.strftime`` goes through ``pelican.utils.strftime``,
+    which splits the format with regular expressions and formats each directive
+    alone, so that ``%-d`` (no zero) works everywhere and unknown directives
+    are left as written. ``Content.__init__`` formats every article's
+    ``locale_date`` with it (0.3 s at 20,000 articles). For a format in which
+    every ``%`` starts a C89 directive (``%d/%m/%Y``), that is exactly what
+    ``datetime.strftime`` gives in one call; such formats (decided once per
+    format) go that way, the others to Pelican's code."""
+    original = utils.SafeDatetime.strftime
+    if getattr(original, "_buildspeed", False):
+        return
+    plain_formats: dict[str, bool] = {}
+
+    @functools.wraps(original)
+    def strftime(self, fmt, safe=True):
+        plain = plain_formats.get(fmt) if type(fmt) is str else False
+        if plain is None:
+            plain = plain_formats[fmt] = _plain_format(fmt)
+        if plain:
+            return datetime.datetime.strftime(self, fmt)
+        return original(self, fmt, safe)
+
+    strftime._buildspeed = True
+    utils.SafeDatetime.strftime = strftime
+
+
+_C89 = "aAbBcdfGHIjmMpSUuVwWxXyYzZ%"
+
+
+def _plain_format(fmt: str) -> bool:
+    """Every ``%`` of `fmt` starts a C89 directive (``%%`` included)."""
+    i = fmt.find("%")
+    while i != -1:
+        if i + 1 >= len(fmt) or fmt[i + 1] not in _C89:
+            return False
+        i = fmt.find("%", i + 2)
+    return True
+
+
 def _install_no_stamps_without_cache():
     """Pelican's own content cache (``CACHE_CONTENT``; the reader cache here
     does its work) asks for each file's stamp on every lookup and store even
@@ -692,6 +733,7 @@ def register():
     _memoize_relative_source_path()
     _install_linear_translations()
     _install_slugify_memo()
+    _install_plain_strftime()
     signals.get_writer.connect(get_writer)
     signals.get_generators.connect(get_generators)
     signals.static_generator_finalized.connect(remember_static)

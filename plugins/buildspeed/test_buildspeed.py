@@ -575,3 +575,32 @@ def test_recording_a_page_touches_no_folder_and_gives_pelican_its_os_back(tmp_pa
     with pytest.raises(FileOverwriteFailedError):  # the same page twice, as Pelican refuses it
         writer.write_file("tin/moi/bai.html", Template(), {"SITEURL": ""}, relative_urls=False)
     assert writers.os is os
+
+
+def test_plain_date_formats_take_datetimes_strftime_and_give_pelicans_text():
+    from zoneinfo import ZoneInfo
+
+    from pelican import utils
+
+    from buildspeed.buildspeed import _install_plain_strftime, _plain_format
+
+    _install_plain_strftime()  # as register() does (a second call changes nothing)
+    _install_plain_strftime()
+    assert utils.SafeDatetime.strftime._buildspeed
+    formats = ["%d/%m/%Y", "%Y-%m-%dT%H:%M:%S%z", "Ngày %d tháng %m năm %Y, %H giờ %M", "%a %A %b %B %j %U %w %y %%",
+               "%G-W%V-%u %f %Z", "%-d/%-m/%Y", "%e %k", "100%", "%d %q", "", "%%d", "%d%%%m"]
+    dates = [utils.SafeDatetime(2023, 2, 2, 8, 5, 9, 1234, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")),
+             utils.SafeDatetime(2026, 11, 25, 0, 0), utils.SafeDatetime(1999, 12, 31, 23, 59, 59)]
+    for fmt in formats:
+        for date in dates:
+            try:
+                expected = utils.strftime(date, fmt)  # Pelican's own function
+            except (ValueError, TypeError) as exc:
+                with pytest.raises(type(exc)):
+                    date.strftime(fmt)
+                continue
+            assert date.strftime(fmt) == expected, (fmt, date)
+        assert utils.SafeDatetime(2023, 2, 2).strftime(fmt, safe=False) == dt.datetime(2023, 2, 2).strftime(fmt)
+    assert [f for f in formats if _plain_format(f)] == [
+        "%d/%m/%Y", "%Y-%m-%dT%H:%M:%S%z", "Ngày %d tháng %m năm %Y, %H giờ %M", "%a %A %b %B %j %U %w %y %%",
+        "%G-W%V-%u %f %Z", "", "%%d", "%d%%%m"]
