@@ -350,4 +350,3 @@ def test_sitemap_lists_every_indexable_page_and_nothing_else(site):
     assert listed == expected
     assert {"", "dan-van-kheo/", "gioi-thieu.html"} <= listed
     assert not {"404.html", "ben-le/", "tim-kiem/"} & listed
-

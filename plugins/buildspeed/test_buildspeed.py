@@ -23,7 +23,6 @@ sys.path.insert(0, str(ROOT / "bench"))
 from corpus import generate  # noqa: E402
 
 
-
 # Pagefind writes its filter and meta files (and the entry naming them) in an
 # order that varies from run to run for the same documents; the search
 # plugin's digest of the documents it indexed is compared instead, with the

@@ -75,6 +75,8 @@ _upstream_format_date = None  # pelican-sitemap's, kept by register()
 
 
 class Dates:
+    """Takes upstream's place on ``content_written`` and sets its fallback date."""
+
     def __init__(self, upstream):
         self.upstream = upstream  # pelican-sitemap's SitemapGenerator
         self.output_path = None
@@ -116,13 +118,12 @@ _dates: Dates | None = None  # one per process: a second register() connects not
 
 
 def register():
-    global _dates
+    global _dates, _upstream_format_date
     try:
         from pelican.plugins.sitemap import sitemap
     except ImportError:  # pelican-sitemap not installed: nothing to date
         logger.warning("sitemap_dates: pelican-sitemap is not installed")
         return
-    global _upstream_format_date
     if _dates is None:
         _dates = Dates(sitemap.generator)
         _upstream_format_date = sitemap.format_date

@@ -6,7 +6,6 @@ from __future__ import annotations
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
-
 from xml.etree import ElementTree
 
 from sitemap_dates.sitemap_dates import Listing, newest
