@@ -137,8 +137,8 @@ def _alive(pid: int) -> bool:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except PermissionError:
-        return True
+    except PermissionError:  # alive, another user's
+        pass
     return True
 
 
@@ -234,9 +234,8 @@ def update_manifest(writer, output_path, settings):
     if not settings.get("BUILDSPEED_MANIFEST", True):
         return
     output_path = os.path.abspath(output_path)
-    rel = writer._rel if os.path.abspath(writer.output_path) == output_path else (
-        lambda p: os.path.relpath(p, output_path))
-    produced = {rel(p): writer.file_info.get(p) for p in writer.produced}
+    # The writer writes into output_path: its paths are cut, not relpath'd.
+    produced = {writer._rel(p): writer.file_info.get(p) for p in writer.produced}
     for s in _state["static"]:
         if s:
             produced.setdefault(os.path.normpath(s), None)
