@@ -73,7 +73,8 @@ READERS = {"rst": None}
 
 
 def run_build(kind: str, content: Path, out: Path, stock_conf: Path, cache: Path | None = None,
-              clean_out: bool = True) -> dict:
+              clean_out: bool = True, settings: dict | None = None) -> dict:
+    """One build in a fresh process; `settings`: more settings for ours (``-e``)."""
     if clean_out and out.exists():
         shutil.rmtree(out)
     conf = stock_conf if kind == "stock" else ROOT / "publishconf.py"
@@ -85,6 +86,7 @@ def run_build(kind: str, content: Path, out: Path, stock_conf: Path, cache: Path
         extra = {"PORTAL_CATEGORIES": CATEGORIES}
         if cache is not None:
             extra["CACHE_PATH"] = str(cache)
+        extra.update(settings or {})
         cmd += ["-e", *(f"{k}={json.dumps(v, ensure_ascii=False)}" for k, v in extra.items())]
     before = snapshot(out)
     start = time.perf_counter()
