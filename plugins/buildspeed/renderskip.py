@@ -76,6 +76,31 @@ _JOB_KEYS = ("J", "JP")
 _SHORT = 96  # strings at most this long are kept as they are, longer ones as a digest
 _BIG = 32  # containers longer than this are digested once per object per process
 
+# The kinds of values ``Keys.value`` tells apart, by exact type (``_kind``).
+_K_PLAIN, _K_STR, _K_MARKUP, _K_CONTENT, _K_WRAPPER, _K_DATE, _K_CONTAINER, _K_OTHER = range(8)
+_KINDS: dict[type, int] = {}
+
+
+def _kind(t: type) -> int:
+    if t is type(None) or t is bool or t is int or t is float:
+        kind = _K_PLAIN
+    elif t is str:
+        kind = _K_STR
+    elif issubclass(t, Markup):
+        kind = _K_MARKUP
+    elif issubclass(t, Content):
+        kind = _K_CONTENT
+    elif issubclass(t, URLWrapper):
+        kind = _K_WRAPPER
+    elif issubclass(t, (dt.datetime, dt.date, dt.time)):
+        kind = _K_DATE
+    elif issubclass(t, (list, tuple, dict, set, frozenset)) and not issubclass(t, _TRACKED):
+        kind = _K_CONTAINER
+    else:
+        kind = _K_OTHER
+    _KINDS[t] = kind
+    return kind
+
 
 class Unknown(Exception):
     """A value this module cannot compare: the page is not recorded."""
@@ -145,23 +170,22 @@ class Keys:
         return key
 
     def value(self, v):
-        """A marshal-able, comparable stand-in for a value read by a template."""
-        if v is None or v is True or v is False:
+        """A marshal-able, comparable stand-in for a value read by a template.
+
+        Dispatched on the kind of the value's exact type, worked out once per
+        type (``_kind``): a page check asks this ~20 times per article."""
+        kind = _KINDS.get(type(v))
+        if kind is None:
+            kind = _kind(type(v))
+        if kind == _K_PLAIN:
             return v
-        t = type(v)
-        if t is str:
+        if kind == _K_STR:
             return v if len(v) <= _SHORT else ("h", _h(v))
-        if t is int or t is float:
-            return v
-        if isinstance(v, Markup):
+        if kind == _K_CONTENT:
+            return ("o", "C", type(v).__name__, v.source_path)
+        if kind == _K_MARKUP:
             return ("m", str(v) if len(v) <= _SHORT else _h(v))
-        if isinstance(v, str):
-            return ("s", t.__name__, str(v) if len(v) <= _SHORT else _h(v))
-        if isinstance(v, _TRACKED):
-            return ("o",) + self.key(v)
-        if isinstance(v, (dt.datetime, dt.date, dt.time)):
-            return ("d", t.__name__, v.isoformat(), str(getattr(v, "tzinfo", None)))
-        if isinstance(v, (list, tuple, dict, set, frozenset)):
+        if kind == _K_CONTAINER:
             if len(v) > _BIG:
                 hit = self.memo.get(id(v))
                 if hit is not None and hit[0] is v:
@@ -170,6 +194,20 @@ class Keys:
                 self.memo[id(v)] = (v, digest)
                 return digest
             return self._container(v)
+        if kind == _K_DATE:
+            return ("d", type(v).__name__, v.isoformat(), str(getattr(v, "tzinfo", None)))
+        if kind == _K_WRAPPER:
+            return ("o", "W", type(v).__name__, str(v.name))
+        return self._other(v)
+
+    def _other(self, v):
+        """``value`` of the rarer kinds: other str subclasses, paginators,
+        Undefined, bytes, functions and methods; anything else is Unknown."""
+        t = type(v)
+        if isinstance(v, str):
+            return ("s", t.__name__, str(v) if len(v) <= _SHORT else _h(v))
+        if isinstance(v, _TRACKED):
+            return ("o",) + self.key(v)
         if isinstance(v, Undefined):
             return ("u",)
         if t is bytes:
@@ -415,7 +453,7 @@ class Checker:
                             continue
                 elif read[1][0] not in _JOB_KEYS:  # a shared object's attribute
                     if memo is not None:
-                        values[p] = memo[i] = self._digest(read, ctx, env, keys, localsiteurl)
+                        values[p] = memo[i] = self._shared_digest(read, env, keys)
                         continue
                     hit = digests.get((read, localsiteurl))
                     if hit is not None:
@@ -435,6 +473,21 @@ class Checker:
             return obj if key[0] == "J" else obj.page(key[2])
         return self.registry.objects[key]
 
+    @staticmethod
+    def _read(read: tuple, obj, env: Environment):
+        """What an attribute ("a"), item ("i") or call ("c") read gives now."""
+        kind = read[0]
+        if kind == "a":
+            return _original_getattr(env, obj, read[2])
+        if kind == "i":
+            return _original_getitem(env, obj, read[2])
+        return getattr(obj, read[2])(*read[3], **dict(read[4]))
+
+    def _shared_digest(self, read: tuple, env: Environment, keys: Keys) -> str:
+        """``_digest`` of a read of a shared object, for the per-number memo
+        (all the remembering it needs: not kept in ``keys.digests`` as well)."""
+        return _d(repr(keys.value(self._read(read, self.registry.objects[read[1]], env))))
+
     def _digest(self, read: tuple, ctx: dict, env: Environment, keys: Keys, localsiteurl) -> str:
         kind = read[0]
         if kind == "n":
@@ -442,14 +495,7 @@ class Checker:
             if value is missing:
                 return _MISSING if read[1] not in env.globals else "global"
             return keys.digest(read, value, localsiteurl)
-        obj = self._object(read[1], ctx)
-        if kind == "a":
-            value = _original_getattr(env, obj, read[2])
-        elif kind == "i":
-            value = _original_getitem(env, obj, read[2])
-        else:  # "c"
-            value = getattr(obj, read[2])(*read[3], **dict(read[4]))
-        return keys.digest(read, value, localsiteurl)
+        return keys.digest(read, self._read(read, self._object(read[1], ctx), env), localsiteurl)
 
 
 # --- Fingerprint and store ------------------------------------------------------------------
