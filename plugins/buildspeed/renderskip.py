@@ -82,6 +82,10 @@ _KINDS: dict[type, int] = {}
 
 
 def _kind(t: type) -> int:
+    """The kind of values of type `t` (remembered in ``_KINDS``). A subclass
+    takes its parent's kind, Markup before str; subclasses of int and float,
+    like any type not listed here, go to ``Keys._other``, which tells
+    paginators, Undefined and code apart and finds anything else Unknown."""
     if t is type(None) or t is bool or t is int or t is float:
         kind = _K_PLAIN
     elif t is str:

@@ -558,6 +558,49 @@ def test_a_list_of_articles_is_valued_by_which_articles_in_which_order():
     assert value([]) == ("L", ())
 
 
+def test_values_are_told_apart_by_kind_and_subclasses_take_their_parents_kind():
+    from jinja2 import Undefined
+    from markupsafe import Markup
+    from pelican.contents import Article
+    from pelican.urlwrappers import Category
+    from pelican.utils import SafeDatetime
+
+    from buildspeed.renderskip import Keys, Unknown
+
+    class Title(Markup):
+        pass
+
+    class Name(str):
+        pass
+
+    class Count(int):
+        pass
+
+    class Tags(list):
+        pass
+
+    article = object.__new__(Article)
+    article.source_path = "/c/a.md"
+    keys = Keys({})
+    value = keys.value
+    long = "chữ " * 40
+    assert [value(v) for v in (None, True, 0, 1.5, "chữ")] == [None, True, 0, 1.5, "chữ"]
+    assert value(long)[0] == "h" and value(long) != value(long + ".")
+    assert value(Markup("<b>chữ</b>")) == value(Title("<b>chữ</b>")) == ("m", "<b>chữ</b>") != value("<b>chữ</b>")
+    assert value(Name("chữ")) == ("s", "Name", "chữ")
+    assert value(article) == ("o", "C", "Article", "/c/a.md")
+    assert value(Category("Tin hoạt động", {})) == ("o", "W", "Category", "Tin hoạt động")
+    when = dt.datetime(2023, 2, 2, 8, 5)
+    assert value(SafeDatetime(2023, 2, 2, 8, 5))[2:] == value(when)[2:] == ("2023-02-02T08:05:00", "None")
+    assert value(Tags([article])) == value([article]) and value((1,)) != value([1])
+    assert value({"b": 1, "a": [2]}) == value({"a": [2], "b": 1})
+    assert value(Undefined()) == ("u",) and value(b"x") == ("b", value(b"x")[1])
+    assert value(test_values_are_told_apart_by_kind_and_subclasses_take_their_parents_kind)[0] == "f"  # code
+    for unknown in (Count(3), object(), bytearray(b"x")):
+        with pytest.raises(Unknown):
+            value(unknown)
+
+
 def test_recording_a_page_touches_no_folder_and_gives_pelican_its_os_back(tmp_path):
     from pelican import writers
     from pelican.writers import FileOverwriteFailedError
