@@ -627,6 +627,8 @@ def _install_plain_strftime():
     utils.SafeDatetime.strftime = strftime
 
 
+# Pelican's own list (``c89_directives`` in ``pelican.utils.strftime``, the ISO ones
+# included): the directives it formats with datetime.strftime, one at a time.
 _C89 = "aAbBcdfGHIjmMpSUuVwWxXyYzZ%"
 
 
