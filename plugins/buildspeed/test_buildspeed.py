@@ -646,3 +646,23 @@ def test_plain_date_formats_take_datetimes_strftime_and_give_pelicans_text():
     assert [f for f in formats if _plain_format(f)] == [
         "%d/%m/%Y", "%Y-%m-%dT%H:%M:%S%z", "Ngày %d tháng %m năm %Y, %H giờ %M", "%a %A %b %B %j %U %w %y %%",
         "%G-W%V-%u %f %Z", "", "%%d", "%d%%%m"]
+
+
+def test_the_fingerprint_is_the_same_however_pelican_was_started():
+    """The `pelican` command imports pelican.__main__, `python -m pelican`
+    (make publish) runs it as __main__, a program calling Pelican.run never
+    loads it: the three share the render-skip store."""
+    import importlib
+
+    from buildspeed.renderskip import fingerprint
+
+    settings = {"PLUGIN_PATHS": [str(ROOT / "plugins")], "SITENAME": "Cổng thông tin"}
+    saved = sys.modules.pop("pelican.__main__", None)
+    try:
+        without = fingerprint(settings, [])
+        importlib.import_module("pelican.__main__")
+        assert fingerprint(settings, []) == without
+        assert fingerprint({**settings, "SITENAME": "Cổng khác"}, []) != without  # settings still count
+    finally:
+        if saved is not None:
+            sys.modules["pelican.__main__"] = saved
