@@ -45,9 +45,11 @@ from pelican.urlwrappers import URLWrapper
 logger = logging.getLogger(__name__)
 
 # Settings of how a build runs (where it writes, how many processes, which
-# caches), not of what it produces: no fingerprint depends on them.
+# caches, how much it logs), not of what it produces: no fingerprint depends
+# on them. ``DEBUG``: the ``pelican`` command sets it (``-D``), a program
+# calling ``Pelican.run`` need not; Pelican only logs more with it.
 RUN_SETTINGS = frozenset({
-    "OUTPUT_PATH", "BUILDSPEED_WORKERS", "BUILDSPEED_MANIFEST", "BUILDSPEED_PAUSE_GC",
+    "OUTPUT_PATH", "CACHE_PATH", "DEBUG", "BUILDSPEED_WORKERS", "BUILDSPEED_MANIFEST", "BUILDSPEED_PAUSE_GC",
     "BUILDSPEED_FAST_EXIT", "BUILDSPEED_READ_CACHE", "BUILDSPEED_RENDER_SKIP",
     "RELATED_WORKERS", "RELATED_CACHE", "RELATED_BACKGROUND", "SEARCH_WORKERS", "EDITORIAL_CACHE",
 })

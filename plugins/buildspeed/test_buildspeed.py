@@ -666,3 +666,20 @@ def test_the_fingerprint_is_the_same_however_pelican_was_started():
     finally:
         if saved is not None:
             sys.modules["pelican.__main__"] = saved
+
+
+def test_how_a_build_runs_changes_no_fingerprint():
+    """Where the caches are and how much Pelican logs (``DEBUG``, set by the
+    `pelican` command) change neither the reader cache's fingerprint nor the
+    render skip's; a setting of what is built changes both."""
+    from buildspeed import readcache
+    from buildspeed.renderskip import fingerprint
+
+    settings = {"PLUGIN_PATHS": [str(ROOT / "plugins")], "SITENAME": "Cổng thông tin", "CACHE_PATH": "cache"}
+    same = [settings, {**settings, "DEBUG": True}, {**settings, "DEBUG": False, "CACHE_PATH": "/tmp/cache"}]
+    assert len({fingerprint(s, []) for s in same}) == 1
+    reader = object()  # the reader's class counts too: the same here
+    assert len({readcache.fingerprint(s, reader) for s in same}) == 1
+    other = {**settings, "SITENAME": "Cổng khác"}
+    assert fingerprint(other, []) != fingerprint(settings, [])
+    assert readcache.fingerprint(other, reader) != readcache.fingerprint(settings, reader)
