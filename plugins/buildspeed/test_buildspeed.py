@@ -683,3 +683,22 @@ def test_how_a_build_runs_changes_no_fingerprint():
     other = {**settings, "SITENAME": "Cổng khác"}
     assert fingerprint(other, []) != fingerprint(settings, [])
     assert readcache.fingerprint(other, reader) != readcache.fingerprint(settings, reader)
+
+
+def test_writing_is_logged_for_the_files_written_and_only_those(tmp_path):
+    """Pelican's `Writing "…"` line (-v) names each file the build writes, page
+    or feed, and no file it leaves alone: a rebuild with nothing changed logs none."""
+    content = generate(tmp_path / "content", 12, seed=5)
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    writing = re.compile(r'Writing "([^"]+)"')
+    for expect_all in (True, False):
+        proc = build(content, out, settings={"CACHE_PATH": str(cache)}, verbose=True)
+        log = proc.stdout + proc.stderr
+        written = int(SKIPPED.search(log).group(1))
+        named = writing.findall(log)
+        assert len(named) == len(set(named)) == written
+        assert all(Path(p).is_file() and Path(p).is_relative_to(out) for p in named)
+        if expect_all:
+            assert written > 40 and any(p.endswith(".xml") for p in named)  # pages and feeds
+        else:
+            assert named == []

@@ -49,6 +49,7 @@ from pelican.writers import FileOverwriteFailedError, Writer
 from . import readcache, renderskip
 
 logger = logging.getLogger(__name__)
+_PELICAN_LOGGER = writers.logger
 
 _MISSING = object()
 # The writer being flushed, read by forked workers (inherited, not pickled).
@@ -127,6 +128,31 @@ class _OsWithoutMakedirs:
 _OS_WITHOUT_MAKEDIRS = _OsWithoutMakedirs()
 
 
+class _LoggerWithoutWriting:
+    """What ``pelican.writers`` sees as ``logger`` while a page is recorded.
+
+    Pelican logs ``Writing "<path>"`` (INFO: ``-v``, ``make html DEBUG=1``)
+    once it has handed the page (or feed) to the file; here that is when the
+    page is recorded, before it is rendered, for every page and feed, written
+    or not (a rebuild at 20,000 articles printed 29,000 such lines, ~20 s of
+    console output, with no file written). The line is logged, with Pelican's
+    logger and words, for each file that is written (``flush``,
+    ``_ChangedOnlyFile``)."""
+
+    def __init__(self, logger):
+        self._logger = logger
+
+    def __getattr__(self, name):
+        return getattr(self._logger, name)
+
+    def info(self, msg, *args, **kwargs):
+        if msg != _WRITING:
+            self._logger.info(msg, *args, **kwargs)
+
+
+_WRITING = 'Writing "%s"'  # Pelican's message (pelican/writers.py)
+
+
 class _ChangedOnlyFile(io.StringIO):
     """A text file buffer that writes itself with write_if_changed on close."""
 
@@ -140,6 +166,8 @@ class _ChangedOnlyFile(io.StringIO):
                                              self.writer.known.get(self.path))
             self.writer.file_info[self.path] = info
             self.writer.stats["written" if written else "unchanged"] += 1
+            if written:
+                _PELICAN_LOGGER.info(_WRITING, self.path)
         super().close()
 
 
@@ -167,13 +195,23 @@ class FastWriter(Writer):
         # write; flush() sends it once the file is really there.
         signals.content_written.send = _no_signal
         writers.os = _OS_WITHOUT_MAKEDIRS
+        writers.logger = _LoggerWithoutWriting(_PELICAN_LOGGER)
         try:
             return super().write_file(name, _Recorder(self, template), context, *args, **kwargs)
         finally:
             writers.os = os
+            writers.logger = _PELICAN_LOGGER
             del signals.content_written.send
             self._base = None
             self._pending = None
+
+    def write_feed(self, *args, **kwargs):
+        # Its file is written on close, when its bytes changed (_ChangedOnlyFile), which logs it.
+        writers.logger = _LoggerWithoutWriting(_PELICAN_LOGGER)
+        try:
+            return super().write_feed(*args, **kwargs)
+        finally:
+            writers.logger = _PELICAN_LOGGER
 
     def _snapshot(self, base):
         entry = self._snapshots.get(id(base))
@@ -266,6 +304,8 @@ class FastWriter(Writer):
             position += 1
             self.file_info[path] = info
             self.stats["written" if written else "unchanged"] += 1
+            if written:
+                _PELICAN_LOGGER.info(_WRITING, path)
             if reads == _SKIPPED:
                 self.stats["skipped"] += 1
             elif store is not None:
