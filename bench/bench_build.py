@@ -72,9 +72,10 @@ READERS = {"rst": None}
 """
 
 
-def run_build(kind: str, content: Path, out: Path, stock_conf: Path, cache: Path | None = None,
+def run_build(kind: str, content: Path, out: Path, stock_conf: Path | None, cache: Path | None = None,
               clean_out: bool = True, settings: dict | None = None) -> dict:
-    """One build in a fresh process; `settings`: more settings for ours (``-e``)."""
+    """One build in a fresh process; `stock_conf`: stock's configuration (unused by ours);
+    `settings`: more settings for ours (``-e``)."""
     if clean_out and out.exists():
         shutil.rmtree(out)
     conf = stock_conf if kind == "stock" else ROOT / "publishconf.py"
@@ -121,9 +122,13 @@ Nội dung bài mới, đăng vào một cổng đã xây dựng.
 """
 
 
+# Where the benchmarks put NEW_ARTICLE, inside the corpus folder.
+NEW_ARTICLE_PATH = Path("tin-hoat-dong", "bai-moi-dang-trong-luc-do.md")
+
+
 def incremental(kind, content, out, stock_conf, cache):
     rows = [("unchanged", run_build(kind, content, out, stock_conf, cache, clean_out=False))]
-    new = content / "tin-hoat-dong" / "bai-moi-dang-trong-luc-do.md"
+    new = content / NEW_ARTICLE_PATH
     new.write_text(NEW_ARTICLE, encoding="utf-8")
     rows.append(("new article", run_build(kind, content, out, stock_conf, cache, clean_out=False)))
     edited = sorted(p for p in content.rglob("*.md") if "pages" not in p.parts and p != new)[0]
@@ -180,7 +185,7 @@ def publishes(content: Path, work: Path, cache: Path) -> list:
     conf.write_text(PUBLISH_CONF.format(root=str(ROOT), module="publishconf", categories=CATEGORIES,
                                         cache=str(cache)), encoding="utf-8")
     rows = [("first publish", run_publish(content, work, conf)), ("nothing changed", run_publish(content, work, conf))]
-    new = content / "tin-hoat-dong" / "bai-moi-dang-trong-luc-do.md"
+    new = content / NEW_ARTICLE_PATH
     new.write_text(NEW_ARTICLE, encoding="utf-8")
     rows.append(("one new article", run_publish(content, work, conf)))
     edited = sorted(p for p in content.rglob("*.md") if "pages" not in p.parts and p != new)[0]
