@@ -134,8 +134,8 @@ class _LoggerWithoutWriting:
     Pelican logs ``Writing "<path>"`` (INFO: ``-v``, ``make html DEBUG=1``)
     once it has handed the page (or feed) to the file; here that is when the
     page is recorded, before it is rendered, for every page and feed, written
-    or not (a rebuild at 20,000 articles printed 29,000 such lines, ~20 s of
-    console output, with no file written). The line is logged, with Pelican's
+    or not (a rebuild at 20,000 articles printed 29,000 such lines, over 20 s
+    of console output, with no file written). The line is logged, with Pelican's
     logger and words, for each file that is written (``flush``,
     ``_ChangedOnlyFile``)."""
 
@@ -151,6 +151,7 @@ class _LoggerWithoutWriting:
 
 
 _WRITING = 'Writing "%s"'  # Pelican's message (pelican/writers.py)
+_QUIET_LOGGER = _LoggerWithoutWriting(_PELICAN_LOGGER)
 
 
 class _ChangedOnlyFile(io.StringIO):
@@ -195,7 +196,7 @@ class FastWriter(Writer):
         # write; flush() sends it once the file is really there.
         signals.content_written.send = _no_signal
         writers.os = _OS_WITHOUT_MAKEDIRS
-        writers.logger = _LoggerWithoutWriting(_PELICAN_LOGGER)
+        writers.logger = _QUIET_LOGGER
         try:
             return super().write_file(name, _Recorder(self, template), context, *args, **kwargs)
         finally:
@@ -207,7 +208,7 @@ class FastWriter(Writer):
 
     def write_feed(self, *args, **kwargs):
         # Its file is written on close, when its bytes changed (_ChangedOnlyFile), which logs it.
-        writers.logger = _LoggerWithoutWriting(_PELICAN_LOGGER)
+        writers.logger = _QUIET_LOGGER
         try:
             return super().write_feed(*args, **kwargs)
         finally:
