@@ -11,13 +11,14 @@ import subprocess
 import sys
 import threading
 from collections import namedtuple
+from types import SimpleNamespace
 from pathlib import Path
 
 import pytest
 from pelican.generators import ArticlesGenerator
 
 from buildspeed.buildspeed import MANIFEST, SEEDING_ENV, _build_period_archives, wait_for_seed
-from tests.sitebuild import ROOT, build
+from tests.sitebuild import ROOT, build, write
 
 sys.path.insert(0, str(ROOT / "bench"))
 from corpus import generate  # noqa: E402
@@ -250,7 +251,6 @@ def test_render_skip_survives_switching_between_preview_and_live_settings(tmp_pa
 
 
 def test_slugs_are_kept_across_builds_and_a_bad_file_is_ignored(tmp_path):
-    from types import SimpleNamespace
 
     from buildspeed.buildspeed import _SlugMemo
 
@@ -451,7 +451,6 @@ def test_the_pelican_command_leaves_fast_after_a_build_and_keeps_a_failures_stat
     assert late.returncode == 1 and "hỏng sau khi dựng xong" in late.stdout + late.stderr
     assert "leaving without freeing" not in late.stdout + late.stderr
 
-    from types import SimpleNamespace
 
     from buildspeed.buildspeed import _FastExit
 
@@ -702,3 +701,57 @@ def test_writing_is_logged_for_the_files_written_and_only_those(tmp_path):
             assert written > 40 and any(p.endswith(".xml") for p in named)  # pages and feeds
         else:
             assert named == []
+
+
+def test_cached_files_share_one_category_tag_and_author_per_name(tmp_path):
+    """From the reader cache, the articles of a build share one Category, Tag
+    and Author object per name (made once, slugified once), whether a file
+    was read ahead by the workers, read in this process, or loaded from the
+    cache; and Pelican sorts them into its categories and tags as before."""
+    from pelican.generators import ArticlesGenerator
+    from pelican.settings import read_settings
+
+    from buildspeed import readcache
+
+    content = tmp_path / "content"
+    content.mkdir()
+
+    def article(i):
+        category = "Tin hoạt động" if i % 2 else "Dân vận khéo"
+        tag = "chuyển đổi số" if i % 3 else "nông thôn mới"
+        return write(content / f"bai-{i}.md", f"Title: Bài số {i}\nDate: 2025-01-{i % 28 + 1:02d}\n"
+                     f"Category: {category}\nTags: Đảng bộ, {tag}\nAuthors: Thanh Hà\n\nNội dung {i}.\n")
+
+    for i in range(40):  # more than 32 missing files: read ahead by forked workers
+        article(i)
+    settings = read_settings(str(ROOT / "pelicanconf.py"), override={
+        "PATH": str(content), "CACHE_PATH": str(tmp_path / "cache"), "BUILDSPEED_WORKERS": 2})
+
+    def articles():
+        context = {**settings, "static_links": set(), "static_content": {}, "generated_content": {}}  # as Pelican.run
+        generator = ArticlesGenerator(context=context,
+                                      settings=settings, path=str(content), theme=settings["THEME"],
+                                      output_path=str(tmp_path / "out"))
+        readcache.install(generator)
+        generator.generate_context()
+        readcache.finish(SimpleNamespace(settings=settings))
+        return generator
+
+    def distinct(gen):
+        found = {}
+        for a in gen.articles:
+            for w in [a.category, *a.tags, *a.authors]:
+                found.setdefault((type(w).__name__, w.name), set()).add(id(w))
+        return found
+
+    for step in ("cold", "warm", "two new files"):  # the last two read in this process
+        if step == "two new files":
+            article(40), article(41)
+        gen = articles()
+        found = distinct(gen)
+        assert len(gen.articles) == (42 if step == "two new files" else 40)
+        assert {k: len(v) for k, v in found.items()} == dict.fromkeys(found, 1), step
+        assert set(found) == {("Category", "Tin hoạt động"), ("Category", "Dân vận khéo"), ("Tag", "Đảng bộ"),
+                              ("Tag", "chuyển đổi số"), ("Tag", "nông thôn mới"), ("Author", "Thanh Hà")}
+        assert sorted((c.name, len(arts)) for c, arts in gen.categories) == [
+            ("Dân vận khéo", len(gen.articles) // 2), ("Tin hoạt động", len(gen.articles) // 2)]
