@@ -103,11 +103,6 @@ def current_release(live: Path, releases: Path) -> Path | None:
     return target if target.parent == releases.resolve() else None
 
 
-# Output files that a plugin rewrites in place (open(..., "w")) rather than by
-# writing a new file and renaming it: never share them with the live release.
-IN_PLACE_OUTPUTS = ("sitemap.xml",)
-
-
 def seed(previous: Path | None, building: Path) -> None:
     """Fill the new release folder (made if missing) with hard links to the
     live release's files.
@@ -135,8 +130,6 @@ def seed(previous: Path | None, building: Path) -> None:
             shutil.rmtree(building, ignore_errors=True)
             building.mkdir(parents=True, exist_ok=True)
             return
-    for name in IN_PLACE_OUTPUTS:
-        (building / name).unlink(missing_ok=True)
 
 
 def new_release_id(releases: Path, tz: str, when: dt.datetime | None = None) -> str:

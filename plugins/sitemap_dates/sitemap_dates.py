@@ -18,7 +18,14 @@ Here:
   search page) gets the newest date on the site: the last time its widgets
   (latest news) could have changed.
 
-So a build with the same content writes the same sitemap, byte for byte.
+So a build with the same content makes the same sitemap, byte for byte, and
+then leaves the file alone: upstream opens ``sitemap.xml`` with
+``open(path, "w")`` at every build, which gave it a new mtime each time
+(uploaded again, ~4 MB at 20,000 articles) and wrote through a hard link
+into the live release (``tools/release.py`` had to unlink it first). Its
+``open`` is given :class:`SitemapFile` instead: the text is kept in memory
+and written only if it differs from the file's bytes, to a new file renamed
+over the old one (``buildspeed.writer.write_if_changed``, as every page).
 
 Upstream formats each date with two ``strftime`` calls (0.5 s of every
 build at 20,000 articles); ``format_date`` here gives the same text with one
@@ -34,10 +41,12 @@ requirements.txt; a test builds a site and reads the sitemap).
 
 from __future__ import annotations
 
+import io
 import logging
 import os
 from urllib.request import pathname2url
 
+from buildspeed.writer import write_if_changed
 from pelican import signals
 
 logger = logging.getLogger(__name__)
@@ -72,6 +81,23 @@ def format_date(date, _upstream=None) -> str:
 
 
 _upstream_format_date = None  # pelican-sitemap's, kept by register()
+
+
+class SitemapFile(io.StringIO):
+    """What upstream's ``open(filename, "w", encoding="utf-8")`` returns here:
+    the text is written on ``close`` (the end of upstream's ``with`` block),
+    and only if the file does not already hold those bytes."""
+
+    def __init__(self, path, mode="r", encoding=None, **_kwargs):
+        if mode != "w" or (encoding or "utf-8").lower().replace("-", "") != "utf8":
+            raise ValueError(f"sitemap_dates: unexpected open({path!r}, {mode!r}, encoding={encoding!r})")
+        super().__init__()
+        self.path = os.fspath(path)
+
+    def close(self):
+        if not self.closed:
+            write_if_changed(self.path, self.getvalue().encode("utf-8"))
+        super().close()
 
 
 class Dates:
@@ -128,6 +154,7 @@ def register():
         _dates = Dates(sitemap.generator)
         _upstream_format_date = sitemap.format_date
         sitemap.format_date = format_date
+        sitemap.open = SitemapFile  # found before the builtin by upstream's _write_out
     # ``initialized`` runs after every plugin registered, so upstream's
     # receiver is connected by then whatever the order in PLUGINS.
     signals.initialized.connect(_dates.install)

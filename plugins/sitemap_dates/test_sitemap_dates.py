@@ -3,6 +3,7 @@ pelican command, listing pages checked against the articles they show."""
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -87,19 +88,27 @@ def test_listing_dates_are_the_newest_article_they_show(tmp_path):
 
 
 def test_same_content_same_sitemap_and_numbered_pages_keep_their_date(tmp_path):
+    """Same content: the same bytes, and the file left alone (uploads skip it).
+    A new article: a new file renamed over the old one, so a hard link to the
+    old one (the live release) keeps its bytes."""
     content, out = tmp_path / "content", tmp_path / "out"
     for i in range(1, 8):
         add(content, i)
     write(content / "pages" / "gioi-thieu.md", PAGE)
     build_site(content, out)
-    first = (out / "sitemap.xml").read_bytes()
+    sitemap = out / "sitemap.xml"
+    first, stamp = sitemap.read_bytes(), (sitemap.stat().st_ino, sitemap.stat().st_mtime_ns)
     before = lastmods(out)
     time.sleep(1.1)  # upstream's build-time stamp would differ now
     build_site(content, out)
-    assert (out / "sitemap.xml").read_bytes() == first
+    assert sitemap.read_bytes() == first
+    assert (sitemap.stat().st_ino, sitemap.stat().st_mtime_ns) == stamp  # not written again
 
+    live = tmp_path / "live-sitemap.xml"
+    os.link(sitemap, live)
     add(content, 9)  # a new article, the newest
     build_site(content, out)
+    assert live.read_bytes() == first and sitemap.stat().st_ino != live.stat().st_ino
     after = lastmods(out)
     changed = {url for url in before if before[url] != after.get(url)}
     new = "2024-03-09T08:09:00+07:00"
