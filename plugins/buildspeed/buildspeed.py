@@ -63,7 +63,7 @@ from operator import attrgetter
 
 from pelican import contents, signals, utils
 
-from . import readcache
+from . import forked, readcache
 from .writer import FastWriter, write_if_changed
 
 logger = logging.getLogger(__name__)
@@ -729,6 +729,7 @@ _fast_exit = _FastExit()
 
 
 def register():
+    forked.fresh_consoles_in_children()
     _install_no_stamps_without_cache()
     _memoize_urls()
     _memoize_relative_source_path()

@@ -7,12 +7,15 @@ the writer) and the ``search`` plugin (the index, while the pages are written).
 
 Why a process, not a thread: the build forks its own workers (reader cache,
 writer) meanwhile, and a fork while another thread holds a lock leaves that
-lock held forever in the child. Why the log lines are sent back: the child
-must not write to the console itself, since Pelican's status spinner runs a
-thread that may have held the console's lock at the moment of this fork; its
-records are kept and logged by the build when it takes the result. The
-child reads the build's objects copy-on-write and leaves with ``os._exit``
-(it is a copy of the build: no atexit handler, no teardown).
+lock held forever in the child. Why the log lines are sent back: they reach
+the build's log when it takes the result, after the lines of the build
+itself, not in the middle of Pelican's status line. The child reads the
+build's objects copy-on-write and leaves with ``os._exit`` (it is a copy of
+the build: no atexit handler, no teardown).
+
+``fresh_consoles_in_children`` is the other half, for every fork of the
+build (these processes, the reader cache's and the writer's workers, the
+related-news scoring): see there.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ import logging
 import os
 import pickle
 import sys
+
+_hooked: list = []  # fresh_consoles_in_children is installed once per process
 
 KEEP_RECORDS = 100  # the last log lines of the child that are sent back
 MAX_MESSAGE = 20_000  # characters of a log line or an error sent back
@@ -78,3 +83,41 @@ class _KeptRecords(logging.Handler):
 
     def emit(self, record):
         self.records.append((record.levelno, record.getMessage()[:MAX_MESSAGE]))
+
+
+def fresh_consoles_in_children() -> None:
+    """Give every forked child of this process log consoles of its own
+    (``os.register_at_fork``; once per process).
+
+    Why: Pelican logs through rich (``RichHandler``), and while it builds it
+    shows a status spinner whose thread takes the console's lock about 12
+    times a second. A fork copies that lock as it is: if the spinner held it
+    at that moment, a child (which has no spinner thread to release it)
+    waited for it forever the first time it logged: the workers run
+    Pelican's, Jinja's and every plugin's code, any of which may warn, and
+    one such line could hang the build. In the child, each rich handler gets
+    a new console on the same output with the same options, without the
+    spinner. A test forks while the lock is held."""
+    if _hooked or not hasattr(os, "register_at_fork"):
+        return
+    os.register_at_fork(after_in_child=_fresh_consoles)
+    _hooked.append(True)
+
+
+def _fresh_consoles() -> None:
+    try:
+        from rich.console import Console  # noqa: PLC0415 - only where rich is (Pelican's log)
+        from rich.logging import RichHandler  # noqa: PLC0415
+    except ImportError:
+        return
+    loggers = [logging.root, *(lg for lg in logging.Logger.manager.loggerDict.values()
+                               if isinstance(lg, logging.Logger))]
+    made: dict[int, Console] = {}  # one new console for each old one (handlers may share it)
+    for lg in loggers:
+        for handler in lg.handlers:
+            if isinstance(handler, RichHandler):
+                old = handler.console
+                if id(old) not in made:
+                    made[id(old)] = Console(file=old.file, force_terminal=old.is_terminal, width=old.width,
+                                            color_system=old.color_system, no_color=old.no_color)
+                handler.console = made[id(old)]

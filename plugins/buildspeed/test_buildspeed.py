@@ -753,3 +753,56 @@ def test_cached_files_share_one_category_tag_and_author_per_name(tmp_path):
                               ("Tag", "chuyển đổi số"), ("Tag", "nông thôn mới"), ("Author", "Thanh Hà")}
         assert sorted((c.name, len(arts)) for c, arts in gen.categories) == [
             ("Dân vận khéo", len(gen.articles) // 2), ("Tin hoạt động", len(gen.articles) // 2)]
+
+
+def test_a_forked_child_can_log_while_the_spinner_holds_the_console():
+    """Pelican logs through rich, and its status spinner's thread takes the
+    console's lock ~12 times a second. A child forked while the lock was
+    held waited for it forever the first time it logged (one warning in a
+    render worker would hang the build); with the fork hook (installed by
+    the plugin's register()) it logs to a console of its own."""
+    import io
+    import logging
+    import time
+
+    from rich.console import Console
+    from rich.logging import RichHandler
+
+    from buildspeed.forked import fresh_consoles_in_children
+
+    fresh_consoles_in_children()
+    out = io.StringIO()
+    console = Console(file=out, width=200)
+    handler = RichHandler(console=console)
+    logging.root.addHandler(handler)
+    held, release = threading.Event(), threading.Event()
+
+    def spinner():
+        with console._lock:  # as rich's refresh thread does while it draws
+            held.set()
+            release.wait()
+
+    thread = threading.Thread(target=spinner)
+    thread.start()
+    try:
+        held.wait()
+        pid = os.fork()
+        if pid == 0:
+            logging.getLogger("pelican.contents").warning("Unable to find 'bai-cu.md', skipping url replacement.")
+            os._exit(0 if "bai-cu.md" in handler.console.file.getvalue() else 3)
+    finally:
+        release.set()
+        thread.join()
+        logging.root.removeHandler(handler)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            break
+        time.sleep(0.05)
+    else:
+        os.kill(pid, 9)
+        os.waitpid(pid, 0)
+        raise AssertionError("the child hung on the console's lock")
+    assert os.waitstatus_to_exitcode(status) == 0  # it logged, to its own console
+    assert out.getvalue() == ""  # nothing reached the parent's console
