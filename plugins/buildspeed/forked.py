@@ -97,7 +97,9 @@ def fresh_consoles_in_children() -> None:
     Pelican's, Jinja's and every plugin's code, any of which may warn, and
     one such line could hang the build. In the child, each rich handler gets
     a new console on the same output with the same options, without the
-    spinner. A test forks while the lock is held."""
+    spinner, and ``sys.stdout``/``sys.stderr``, which the spinner replaces by
+    proxies that print through its console, are the files they stand for. A
+    test forks while the lock is held."""
     if _hooked or not hasattr(os, "register_at_fork"):
         return
     os.register_at_fork(after_in_child=_fresh_consoles)
@@ -105,6 +107,10 @@ def fresh_consoles_in_children() -> None:
 
 
 def _fresh_consoles() -> None:
+    for name in ("stdout", "stderr"):
+        proxied = getattr(getattr(sys, name), "rich_proxied_file", None)  # rich's FileProxy
+        if proxied is not None:
+            setattr(sys, name, proxied)
     try:
         from rich.console import Console  # noqa: PLC0415 - only where rich is (Pelican's log)
         from rich.logging import RichHandler  # noqa: PLC0415
