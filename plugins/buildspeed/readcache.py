@@ -313,8 +313,18 @@ def worker_started():
 
 
 def _read_in_worker(path):
+    """A file's reader output, pickled; None if reading it failed.
+
+    A file the reader cannot read (a date that is not a date…) is left to the
+    build: the content check reports it with its file and field and Pelican
+    skips it, or Pelican's own reading fails and logs it, naming the file.
+    Raised here, it stopped the whole build with the bare exception ("ValueError:
+    'ngày mai' is not a valid date"), whenever more than 32 files were new."""
     reader = _prefetch_job
-    content, metadata = super(_CachedReaderMixin, reader).read(path)
+    try:
+        content, metadata = super(_CachedReaderMixin, reader).read(path)
+    except Exception:  # noqa: BLE001 - the build reads it again and reports it
+        return None
     return dumps((content, metadata), reader.settings)
 
 
@@ -377,8 +387,9 @@ def install(generator):
                     blobs = pool.map(_read_in_worker, [p for p, _ in missing], chunksize=16)
             finally:
                 _prefetch_job = None
-            store.put_many(zip((k for _, k in missing), blobs))
-            reader._buildspeed_ready.update(zip((k for _, k in missing), blobs))
+            read = [(k, blob) for (_, k), blob in zip(missing, blobs) if blob is not None]
+            store.put_many(read)
+            reader._buildspeed_ready.update(read)
         logger.debug("buildspeed: %d of %d files read ahead", len(missing), len(items))
 
 

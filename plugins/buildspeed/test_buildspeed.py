@@ -810,3 +810,27 @@ def test_a_forked_child_can_log_while_the_spinner_holds_the_console():
         raise AssertionError("the child hung on the console's lock")
     assert os.waitstatus_to_exitcode(status) == 0  # it logged, to its own console
     assert out.getvalue() == printed.getvalue() == ""  # nothing reached the parent's
+
+
+def test_a_file_the_reader_cannot_read_is_reported_by_name_when_read_ahead(corpus, tmp_path):
+    """More than 32 new files (a first build) are read ahead by forked
+    workers. One the reader cannot read (a date that is not a date) stopped
+    the whole build there, with the bare exception and no file named; now the
+    build goes on, the content check names the file, line and field, and the
+    file is left out."""
+    import shutil
+
+    content, out = tmp_path / "content", tmp_path / "out"
+    shutil.copytree(corpus, content)
+    write(content / "tin-hoat-dong" / "bai-ngay-sai.md",
+          "Title: Bài ngày sai\nDate: ngày mai\nCategory: Tin hoạt động\n\nNội dung bài.\n")
+    proc = build(content, out, "pelicanconf.py", check=False,
+                 settings={"CACHE_PATH": str(tmp_path / "cache"), "BUILDSPEED_WORKERS": 2})
+    log = proc.stdout + proc.stderr
+    assert proc.returncode == 0, log[-3000:]
+    assert "is not a valid date" not in log
+    assert re.search(r"bai-ngay-sai\.md:2: ngày đăng «ngày mai»", log), log[-3000:]
+    assert not list(out.rglob("bai-ngay-sai*"))
+    built = {p.stem for p in out.rglob("*.html")}
+    articles = {p.stem for p in corpus.rglob("*.md") if "pages" not in p.parts}
+    assert len(articles) == 120 and articles <= built  # every other article is there
