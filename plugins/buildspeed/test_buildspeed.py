@@ -11,8 +11,8 @@ import subprocess
 import sys
 import threading
 from collections import namedtuple
-from types import SimpleNamespace
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from pelican.generators import ArticlesGenerator
@@ -249,7 +249,6 @@ def test_render_skip_survives_switching_between_preview_and_live_settings(tmp_pa
 
 
 def test_slugs_are_kept_across_builds_and_a_bad_file_is_ignored(tmp_path):
-
     from buildspeed.buildspeed import _SlugMemo
 
     pelican = SimpleNamespace(settings={"CACHE_PATH": str(tmp_path)})
@@ -448,7 +447,6 @@ def test_the_pelican_command_leaves_fast_after_a_build_and_keeps_a_failures_stat
                  check=False, args=("-D",))
     assert late.returncode == 1 and "hỏng sau khi dựng xong" in late.stdout + late.stderr
     assert "leaving without freeing" not in late.stdout + late.stderr
-
 
     from buildspeed.buildspeed import _FastExit
 
@@ -706,7 +704,6 @@ def test_cached_files_share_one_category_tag_and_author_per_name(tmp_path):
     and Author object per name (made once, slugified once), whether a file
     was read ahead by the workers, read in this process, or loaded from the
     cache; and Pelican sorts them into its categories and tags as before."""
-    from pelican.generators import ArticlesGenerator
     from pelican.settings import read_settings
 
     from buildspeed import readcache
@@ -727,9 +724,8 @@ def test_cached_files_share_one_category_tag_and_author_per_name(tmp_path):
 
     def articles():
         context = {**settings, "static_links": set(), "static_content": {}, "generated_content": {}}  # as Pelican.run
-        generator = ArticlesGenerator(context=context,
-                                      settings=settings, path=str(content), theme=settings["THEME"],
-                                      output_path=str(tmp_path / "out"))
+        generator = ArticlesGenerator(context=context, settings=settings, path=str(content),
+                                      theme=settings["THEME"], output_path=str(tmp_path / "out"))
         readcache.install(generator)
         generator.generate_context()
         readcache.finish(SimpleNamespace(settings=settings))
