@@ -13,6 +13,9 @@ itself, not in the middle of Pelican's status line. The child reads the
 build's objects copy-on-write and leaves with ``os._exit`` (it is a copy of
 the build: no atexit handler, no teardown).
 
+``in_workers`` runs one function over many items in forked worker processes
+(the reader cache's and the writer's workers).
+
 ``fresh_consoles_in_children`` is the other half, for every fork of the
 build (these processes, the reader cache's and the writer's workers, the
 related-news scoring): see there.
@@ -21,9 +24,14 @@ related-news scoring): see there.
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
 import pickle
 import sys
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+__all__ = ["BrokenProcessPool", "Forked", "fresh_consoles_in_children", "in_workers"]
 
 _hooked: list = []  # fresh_consoles_in_children is installed once per process
 
@@ -74,6 +82,23 @@ class Forked:
         for level, message in records:
             logger.log(level, "%s", message, stacklevel=2)  # shown as logged by the caller
         return os.waitstatus_to_exitcode(status), outcome
+
+
+def in_workers(fn, items, workers: int, initializer=None, chunksize: int = 1):
+    """``fn(item)`` for each of `items`, in order, computed in `workers`
+    forked processes; yielded as they come.
+
+    Why ``concurrent.futures``, not ``multiprocessing.Pool``: when a worker
+    process dies (the kernel's out-of-memory killer, a crash in C code), Pool
+    loses its task and waits for it forever, so a scheduled ``make publish``
+    hung holding the release lock and no later publish could run. Here the
+    iteration raises ``BrokenProcessPool`` instead, and the caller does the
+    rest in its own process. Fork, not spawn: the workers read the build's
+    objects copy-on-write; the processes are forked before the executor's
+    own thread starts."""
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=initializer) as pool:
+        yield from pool.map(fn, items, chunksize=chunksize)
 
 
 class _KeptRecords(logging.Handler):

@@ -29,7 +29,6 @@ import hashlib
 import importlib
 import io
 import logging
-import multiprocessing
 import os
 import pickle
 import re
@@ -41,6 +40,8 @@ from pelican.generators import ArticlesGenerator, PagesGenerator
 from pelican.readers import Markdown, MarkdownReader
 from pelican.utils import pelican_open
 from pelican.urlwrappers import URLWrapper
+
+from .forked import BrokenProcessPool, in_workers
 
 logger = logging.getLogger(__name__)
 
@@ -383,8 +384,11 @@ def install(generator):
         if workers > 1 and len(missing) > 32:
             _prefetch_job = reader
             try:
-                with multiprocessing.get_context("fork").Pool(workers, initializer=worker_started) as pool:
-                    blobs = pool.map(_read_in_worker, [p for p, _ in missing], chunksize=16)
+                blobs = list(in_workers(_read_in_worker, [p for p, _ in missing], workers, worker_started, 16))
+            except BrokenProcessPool as exc:
+                # What was read is lost; Pelican reads every file missing from the cache itself.
+                logger.warning("buildspeed: a worker process reading files died (%s); reading them here", exc)
+                blobs = []
             finally:
                 _prefetch_job = None
             read = [(k, blob) for (_, k), blob in zip(missing, blobs) if blob is not None]

@@ -830,3 +830,76 @@ def test_a_file_the_reader_cannot_read_is_reported_by_name_when_read_ahead(corpu
     built = {p.stem for p in out.rglob("*.html")}
     articles = {p.stem for p in corpus.rglob("*.md") if "pages" not in p.parts}
     assert len(articles) == 120 and articles <= built  # every other article is there
+
+
+KILLER = '''"""Test plugin: SIGKILL the first worker that reads or renders a file."""
+import os
+import signal
+from pathlib import Path
+
+from buildspeed import readcache, writer
+
+MARKS = Path(os.environ["BUILDSPEED_TEST_MARKS"])
+MAIN = os.getpid()
+
+
+def _die_once(name):
+    mark = MARKS / name
+    if os.getpid() != MAIN and not mark.exists():
+        mark.write_text(str(os.getpid()))
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+_read, _render = readcache._read_in_worker, writer.FastWriter._render
+
+
+def read_or_die(path):
+    _die_once("read")
+    return _read(path)
+
+
+def render_or_die(self, path, job):
+    if path.endswith("index.html") and os.getpid() != MAIN:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        Path(f"{path}.{os.getpid()}.tmp").write_bytes(b"half written")  # as write_if_changed names it
+        _die_once("render")
+    return _render(self, path, job)
+
+
+readcache._read_in_worker = read_or_die
+writer.FastWriter._render = render_or_die
+
+
+def register():
+    pass
+'''
+
+
+def test_a_worker_that_dies_does_not_hang_the_build(corpus, tmp_path, monkeypatch):
+    """A worker process killed mid-build (the out-of-memory killer, a crash):
+    multiprocessing.Pool waited for its task forever, so a scheduled
+    `make publish` hung holding the release lock. Now the build logs it, does
+    the rest in its own process, leaves no half-written file, and gives the
+    bytes of a serial build."""
+    (tmp_path / "plugin" / "killer.py").parent.mkdir()
+    (tmp_path / "plugin" / "killer.py").write_text(KILLER, encoding="utf-8")
+    marks = tmp_path / "marks"
+    marks.mkdir()
+    monkeypatch.setenv("BUILDSPEED_TEST_MARKS", str(marks))
+    conf = tmp_path / "conf.py"
+    conf.write_text(f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom publishconf import *  # noqa: F403\n"
+                    f"PLUGIN_PATHS = [*PLUGIN_PATHS, {str(tmp_path / 'plugin')!r}]\nPLUGINS = [*PLUGINS, 'killer']\n",
+                    encoding="utf-8")
+    out = tmp_path / "out"
+    proc = build(corpus, out, str(conf), check=False,
+                 settings={"CACHE_PATH": str(tmp_path / "cache"), "BUILDSPEED_WORKERS": 2})
+    log = proc.stdout + proc.stderr
+    assert proc.returncode == 0, log[-3000:]
+    assert sorted(p.name for p in marks.iterdir()) == ["read", "render"]  # a worker of each pool was killed
+    assert "a worker process reading files died" in log and "a render worker died" in log
+    assert not [p for p in out.rglob("*.tmp")]
+    serial = tmp_path / "serial"
+    build(corpus, serial, settings={"BUILDSPEED_WORKERS": 1, "RELATED_WORKERS": 1, "RELATED_BACKGROUND": False,
+                                    "CACHE_PATH": str(tmp_path / "c2")})
+    a, b = files(serial), files(out)
+    assert a.keys() == b.keys() and [k for k in a if a[k] != b[k]] == []

@@ -19,7 +19,9 @@ How:
    pickled but job numbers. Each render rebuilds the same context, sets the
    shared ``localsiteurl`` as Pelican does just before rendering, and writes
    the bytes. Output is the same in any order and any number of workers:
-   nothing a render does is seen by another one.
+   nothing a render does is seen by another one. If a worker dies (killed
+   for memory, crashed), the pages not done yet are rendered in the main
+   process, with a warning (``forked.in_workers``).
 3. A file is written only when its bytes differ from what is on disk: to a
    temporary file, then renamed over the old one. The manifest of the last
    build holds each file's size, mtime and digest, so an unchanged file is
@@ -38,8 +40,8 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
-import multiprocessing
 import os
+import re
 from itertools import compress, repeat
 from operator import is_not
 
@@ -47,6 +49,7 @@ from pelican import writers
 from pelican.writers import FileOverwriteFailedError, Writer
 
 from . import readcache, renderskip
+from .forked import BrokenProcessPool, in_workers
 
 logger = logging.getLogger(__name__)
 _PELICAN_LOGGER = writers.logger
@@ -348,20 +351,24 @@ class FastWriter(Writer):
         # the pages' reads are numbered for the store (``PageStore.encode``)
         # here while the workers render the next parts, not all at the end
         # (at 20,000 articles ~4.7 s on one core, after every page was written).
-        position = 0
+        position = taken = 0
         if self.workers > 1 and len(items) > chunk:
             global _FLUSHING
             _FLUSHING = self
             try:
-                with multiprocessing.get_context("fork").Pool(self.workers,
-                                                              initializer=readcache.worker_started) as pool:
-                    for part in pool.imap(_render_range_in_worker, ranges, chunksize=1):
-                        position = self._take(items, position, part, store, rows)
+                for part in in_workers(_render_range_in_worker, ranges, self.workers, readcache.worker_started):
+                    position = self._take(items, position, part, store, rows)
+                    taken += 1
+            except BrokenProcessPool as exc:
+                # Killed (out of memory?) or crashed: the pages not taken yet are
+                # rendered here, as in a serial build (the same bytes).
+                logger.warning("buildspeed: a render worker died (%s); rendering the other %d pages here",
+                               exc, len(items) - position)
+                _remove_temporaries(self.output_path)
             finally:
                 _FLUSHING = None
-        else:
-            for bounds in ranges:
-                position = self._take(items, position, self._render_range(bounds), store, rows)
+        for bounds in ranges[taken:]:
+            position = self._take(items, position, self._render_range(bounds), store, rows)
         self._flush_items = None
         self._skip = None
         if store is not None:
@@ -371,6 +378,19 @@ class FastWriter(Writer):
 
 
 _SKIPPED = "skipped"
+_TEMPORARY = re.compile(r"\.(\d+)\.tmp$")  # write_if_changed's name for a file being written
+
+
+def _remove_temporaries(output_path: str) -> None:
+    """Remove the files a dead worker was writing (``<name>.<its pid>.tmp``,
+    never renamed into place), which no build would remove otherwise: they are
+    in no manifest, and would be published and uploaded."""
+    me = str(os.getpid())
+    for folder, _dirs, names in os.walk(output_path):
+        for name in names:
+            found = _TEMPORARY.search(name)
+            if found and found.group(1) != me:
+                os.unlink(os.path.join(folder, name))
 
 
 def _on_disk(path, known) -> bool:
