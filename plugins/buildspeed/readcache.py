@@ -32,7 +32,6 @@ import logging
 import os
 import pickle
 import re
-import sqlite3
 import sys
 import time
 
@@ -41,6 +40,7 @@ from pelican.readers import Markdown, MarkdownReader
 from pelican.utils import pelican_open
 from pelican.urlwrappers import URLWrapper
 
+from . import cachedb
 from .forked import BrokenProcessPool, in_workers
 
 logger = logging.getLogger(__name__)
@@ -153,15 +153,18 @@ def loads(data: bytes, settings, wrappers: dict | None = None):
 class Store:
     def __init__(self, path):
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        self.db = sqlite3.connect(path)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, data BLOB, used REAL)")
-        self.db.execute("CREATE TABLE IF NOT EXISTS files "
-                        "(path TEXT PRIMARY KEY, size INTEGER, stamp TEXT, checked INTEGER, key TEXT)")
+        self.db = cachedb.connect(path, self._setup, "buildspeed")
         self.stamp = time.time()
         self.used = []
         self.put: set[str] = set()  # keys stored by this build
         self.seen = []  # source paths this build looked at
+
+    @staticmethod
+    def _setup(db):
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, data BLOB, used REAL)")
+        db.execute("CREATE TABLE IF NOT EXISTS files "
+                   "(path TEXT PRIMARY KEY, size INTEGER, stamp TEXT, checked INTEGER, key TEXT)")
 
     def keys_for(self, paths) -> dict:
         """path -> cache key, reading (hashing) only files that may have changed.

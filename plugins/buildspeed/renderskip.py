@@ -49,7 +49,6 @@ import hashlib
 import logging
 import marshal
 import os
-import sqlite3
 import sys
 import zlib
 from array import array
@@ -64,7 +63,7 @@ from pelican.paginator import Page as PaginatorPage
 from pelican.paginator import Paginator
 from pelican.urlwrappers import URLWrapper
 
-from . import readcache
+from . import cachedb, readcache
 from .readcache import _stable_repr
 
 logger = logging.getLogger(__name__)
@@ -552,15 +551,18 @@ class PageStore:
     def __init__(self, cache_path: str, fp: str):
         os.makedirs(cache_path, exist_ok=True)
         path = os.path.join(cache_path, f"buildspeed-pages-{fp}.sqlite")
-        self.db = sqlite3.connect(path)
+        self.db = cachedb.connect(path, self._setup, "buildspeed")
         os.utime(path)  # in use: not stale (readcache.prune)
-        self.db.execute("CREATE TABLE IF NOT EXISTS pages (path TEXT PRIMARY KEY, reads BLOB)")
-        self.db.execute("CREATE TABLE IF NOT EXISTS reads (id INTEGER PRIMARY KEY, compacted INTEGER, data BLOB)")
         self.table: list = []
         self.rows: dict[str, bytes] = {}
         self._loaded = self._compacted = 0
         self._index: dict | None = None
         self._canon: dict = {}
+
+    @staticmethod
+    def _setup(db):
+        db.execute("CREATE TABLE IF NOT EXISTS pages (path TEXT PRIMARY KEY, reads BLOB)")
+        db.execute("CREATE TABLE IF NOT EXISTS reads (id INTEGER PRIMARY KEY, compacted INTEGER, data BLOB)")
 
     def load(self) -> dict[str, bytes]:
         row = self.db.execute("SELECT compacted, data FROM reads WHERE id = 0").fetchone()

@@ -903,3 +903,29 @@ def test_a_worker_that_dies_does_not_hang_the_build(corpus, tmp_path, monkeypatc
                                     "CACHE_PATH": str(tmp_path / "c2")})
     a, b = files(serial), files(out)
     assert a.keys() == b.keys() and [k for k in a if a[k] != b[k]] == []
+
+
+def test_a_damaged_cache_file_is_made_again(corpus, tmp_path):
+    """Cache files that are not databases (a disk that filled up, a copy cut
+    short): buildspeed's two failed every build with SQLite's bare "file is
+    not a database", the editorial and related ones were skipped, with a
+    warning, at every build. Now each is made again, once, with a warning
+    naming it, and the site comes out the same."""
+    cache, out = tmp_path / "cache", tmp_path / "out"
+    settings = {"CACHE_PATH": str(cache)}
+    build(corpus, out, settings=settings)
+    first = files(out)
+    damaged = sorted(cache.glob("*.sqlite"))
+    assert sorted(p.name.split("-")[1] if p.name.startswith("buildspeed-pages") else p.name.split("-")[0]
+                  for p in damaged) == ["buildspeed", "editorial", "pages", "related"]
+    for p in damaged:
+        p.write_bytes(b"not a database " * 100)
+        for suffix in ("-wal", "-shm"):
+            Path(f"{p}{suffix}").unlink(missing_ok=True)
+    proc = build(corpus, out, settings=settings, check=False)
+    log = proc.stdout + proc.stderr
+    assert proc.returncode == 0, log[-3000:]
+    assert [p.name for p in damaged if f"cache {p} was damaged" not in log] == []
+    assert files(out) == first
+    again = build(corpus, out, settings=settings)
+    assert "damaged" not in again.stdout + again.stderr and "unusable" not in again.stdout + again.stderr

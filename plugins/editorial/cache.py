@@ -45,6 +45,8 @@ import time
 from glob import glob
 from pathlib import Path
 
+from buildspeed import cachedb
+
 logger = logging.getLogger(__name__)
 
 # Every setting the per-file part of the checker reads (checks._examine and
@@ -86,12 +88,7 @@ class FileCache:
     def __init__(self, db_path: str, folder: str):
         self.path = db_path
         self.folder = folder
-        self.db = sqlite3.connect(db_path, timeout=30)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute(
-            "CREATE TABLE IF NOT EXISTS files (folder TEXT, rel TEXT, kind TEXT, size INTEGER, mtime INTEGER, "
-            "ctime INTEGER, ino INTEGER, checked INTEGER, digest BLOB, facts BLOB, PRIMARY KEY (folder, rel))"
-        )
+        self.db = cachedb.connect(db_path, self._setup, "editorial", timeout=30)
         self.rows = {row[0]: row[1:] for row in self.db.execute(
             "SELECT rel, kind, size, mtime, ctime, ino, checked, digest, facts FROM files WHERE folder=?", (folder,))}
         self.seen: set[str] = set()
@@ -99,6 +96,14 @@ class FileCache:
         self.pending: dict[str, tuple] = {}  # rel -> row values awaiting their facts
         self.writes: list[tuple] = []
         self.hashed = 0
+
+    @staticmethod
+    def _setup(db):
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS files (folder TEXT, rel TEXT, kind TEXT, size INTEGER, mtime INTEGER, "
+            "ctime INTEGER, ino INTEGER, checked INTEGER, digest BLOB, facts BLOB, PRIMARY KEY (folder, rel))"
+        )
 
     @classmethod
     def open(cls, settings, folder: Path) -> FileCache | None:

@@ -51,6 +51,8 @@ from array import array
 from glob import glob
 from pathlib import Path
 
+from buildspeed import cachedb
+
 logger = logging.getLogger(__name__)
 
 # The settings that change an article's term counts (the others only weigh
@@ -112,12 +114,8 @@ class TermStore:
     def __init__(self, db_path: str, folder: str):
         self.path = db_path
         self.folder = folder
-        self.db = sqlite3.connect(db_path, timeout=60, isolation_level=None)  # transactions made explicit
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("CREATE TABLE IF NOT EXISTS terms (id INTEGER PRIMARY KEY, term TEXT UNIQUE NOT NULL)")
-        self.db.execute("CREATE TABLE IF NOT EXISTS articles (folder TEXT, key BLOB, terms BLOB, "
-                        "PRIMARY KEY (folder, key))")
-        self.db.execute("CREATE TABLE IF NOT EXISTS ranked (folder TEXT PRIMARY KEY, key BLOB, lists BLOB)")
+        # transactions made explicit (isolation_level=None)
+        self.db = cachedb.connect(db_path, self._setup, "related", timeout=60, isolation_level=None)
         # key -> row; taken out by `take` as articles are read from it
         # (loaded when first needed: not when the stored ranking is taken)
         self._rows: dict[bytes, bytes] | None = None
@@ -126,6 +124,13 @@ class TermStore:
         self.ids: dict[str, int] = {}
         self.new: list[tuple[str, bytes, bytes]] = []
         self.read = 0  # articles read in this build
+
+    @staticmethod
+    def _setup(db):
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("CREATE TABLE IF NOT EXISTS terms (id INTEGER PRIMARY KEY, term TEXT UNIQUE NOT NULL)")
+        db.execute("CREATE TABLE IF NOT EXISTS articles (folder TEXT, key BLOB, terms BLOB, PRIMARY KEY (folder, key))")
+        db.execute("CREATE TABLE IF NOT EXISTS ranked (folder TEXT PRIMARY KEY, key BLOB, lists BLOB)")
 
     @classmethod
     def open(cls, pelican_settings, settings) -> TermStore | None:
