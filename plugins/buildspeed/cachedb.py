@@ -12,6 +12,13 @@ import sqlite3
 
 logger = logging.getLogger(__name__)
 
+# Seconds a build waits for another build that is writing the same cache
+# (``make devserver`` rebuilding while ``make publish`` runs share ``cache/``).
+# SQLite's default, 5 s, is less than a cold build's write of the reader
+# cache can take on a slow disk; then the other build failed with a bare
+# "database is locked".
+BUSY_TIMEOUT = 60
+
 
 def connect(path: str, setup, owner: str, **kwargs) -> sqlite3.Connection:
     """``sqlite3.connect(path, **kwargs)``, then ``setup(db)`` (pragmas, tables).

@@ -153,7 +153,7 @@ def loads(data: bytes, settings, wrappers: dict | None = None):
 class Store:
     def __init__(self, path):
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        self.db = cachedb.connect(path, self._setup, "buildspeed")
+        self.db = cachedb.connect(path, self._setup, "buildspeed", timeout=cachedb.BUSY_TIMEOUT)
         self.stamp = time.time()
         self.used = []
         self.put: set[str] = set()  # keys stored by this build

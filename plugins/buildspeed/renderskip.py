@@ -551,7 +551,7 @@ class PageStore:
     def __init__(self, cache_path: str, fp: str):
         os.makedirs(cache_path, exist_ok=True)
         path = os.path.join(cache_path, f"buildspeed-pages-{fp}.sqlite")
-        self.db = cachedb.connect(path, self._setup, "buildspeed")
+        self.db = cachedb.connect(path, self._setup, "buildspeed", timeout=cachedb.BUSY_TIMEOUT)
         os.utime(path)  # in use: not stale (readcache.prune)
         self.table: list = []
         self.rows: dict[str, bytes] = {}

@@ -929,3 +929,32 @@ def test_a_damaged_cache_file_is_made_again(corpus, tmp_path):
     assert files(out) == first
     again = build(corpus, out, settings=settings)
     assert "damaged" not in again.stdout + again.stderr and "unusable" not in again.stdout + again.stderr
+
+
+def test_a_build_waits_for_another_that_is_writing_the_cache(tmp_path):
+    """Two builds share `cache/` (`make devserver` rebuilding while `make
+    publish` runs). One that held the reader cache's write lock for more than
+    SQLite's default 5 s (a cold build's write on a slow disk) made the other
+    fail with a bare "database is locked"; now it waits."""
+    import shutil
+    import time
+
+    content, out, cache = tmp_path / "content", tmp_path / "out", tmp_path / "cache"
+    shutil.copytree(ROOT / "content", content)
+    build(content, out, "pelicanconf.py", settings={"CACHE_PATH": str(cache)})
+    write(content / "tin-hoat-dong" / "bai-moi-khi-khoa.md",
+          "Title: Bài mới khi bộ nhớ đệm đang khóa\nDate: 2025-05-05 08:00\nCategory: Tin hoạt động\n\nNội dung.\n")
+    (db,) = (p for p in cache.glob("buildspeed-*.sqlite") if "-pages-" not in p.name)
+    other = sqlite3.connect(db, isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")  # the other build, writing
+    release = threading.Timer(7, other.execute, ("ROLLBACK",))
+    release.start()
+    try:
+        started = time.monotonic()
+        proc = build(content, out, "pelicanconf.py", settings={"CACHE_PATH": str(cache)}, check=False)
+    finally:
+        release.join()
+        other.close()
+    assert proc.returncode == 0, (proc.stdout + proc.stderr)[-3000:]
+    assert time.monotonic() - started > 6  # it did wait for the lock
+    assert list(out.rglob("bai-moi-khi-bo-nho-dem-dang-khoa.html"))

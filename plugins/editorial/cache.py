@@ -88,7 +88,7 @@ class FileCache:
     def __init__(self, db_path: str, folder: str):
         self.path = db_path
         self.folder = folder
-        self.db = cachedb.connect(db_path, self._setup, "editorial", timeout=30)
+        self.db = cachedb.connect(db_path, self._setup, "editorial", timeout=cachedb.BUSY_TIMEOUT)
         self.rows = {row[0]: row[1:] for row in self.db.execute(
             "SELECT rel, kind, size, mtime, ctime, ino, checked, digest, facts FROM files WHERE folder=?", (folder,))}
         self.seen: set[str] = set()

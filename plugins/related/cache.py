@@ -115,7 +115,8 @@ class TermStore:
         self.path = db_path
         self.folder = folder
         # transactions made explicit (isolation_level=None)
-        self.db = cachedb.connect(db_path, self._setup, "related", timeout=60, isolation_level=None)
+        self.db = cachedb.connect(db_path, self._setup, "related", timeout=cachedb.BUSY_TIMEOUT,
+                                  isolation_level=None)
         # key -> row; taken out by `take` as articles are read from it
         # (loaded when first needed: not when the stored ranking is taken)
         self._rows: dict[bytes, bytes] | None = None
