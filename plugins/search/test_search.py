@@ -8,8 +8,10 @@ pagefind/shards.json): fragments are read from every shard.
 
 from __future__ import annotations
 
+import errno
 import gzip
 import json
+import os
 import shutil
 import unicodedata
 from pathlib import Path
@@ -306,6 +308,52 @@ def test_a_failed_pagefind_run_leaves_the_old_shard(tiny_content, tmp_path, monk
     # The old shards, the manifest and nothing else: no staging folder left.
     assert stamps(index) == before
     assert sorted(p.name for p in index.iterdir()) == ["2024", "pages", "shards.json"]
+
+
+def test_shards_are_built_in_scratch_space_and_moved_across_file_systems(tmp_path, monkeypatch):
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    settings = {"DEFAULT_LANG": "vi", "SEARCH_OUTPUT_DIR": "pagefind", "SEARCH_SCRATCH_DIR": str(scratch)}
+    docs = {"2024": {f"a{i}.html": f"<html><body><main data-pagefind-body>Bài {i} Đảng bộ</main></body></html>"
+                     for i in range(3)},
+            "pages": {"p.html": "<html><body><main data-pagefind-body>Trang</main></body></html>"}}
+    # A rename out of the scratch folder fails as it does from /dev/shm to a disk.
+    rename, crossed = os.replace, []
+
+    def replace(source, target):
+        if Path(source).is_relative_to(scratch):
+            crossed.append(Path(target).relative_to(tmp_path).as_posix())
+            raise OSError(errno.EXDEV, "Invalid cross-device link")
+        rename(source, target)
+
+    monkeypatch.setattr(plugin.os, "replace", replace)
+    plugin.build_index(docs, str(tmp_path), settings)
+    index = tmp_path / "pagefind"
+    assert sorted(crossed) == ["pagefind/2024", "pagefind/pages"]  # new shards: moved whole
+    assert set(fragments(tmp_path, "2024")) == {f"/a{i}.html" for i in range(3)}
+    assert list(scratch.iterdir()) == []
+    before = stamps(index)
+    # One document changed: its fragment and the index files are copied in,
+    # the rest of the shard keeps its inodes and mtimes.
+    crossed.clear()
+    changed = {**docs, "2024": {**docs["2024"], "a1.html": docs["2024"]["a1.html"].replace("Bài 1", "Bài một")}}
+    plugin.build_index(changed, str(tmp_path), settings)
+    after = stamps(index)
+    assert "pagefind/2024/pagefind-entry.json" in crossed and "pagefind/pages" not in crossed
+    assert after[index / "2024" / "pagefind.js"] == before[index / "2024" / "pagefind.js"]
+    assert "Bài một" in decode(fragments(tmp_path, "2024")["/a1.html"]["content"])
+    assert len(fragments(tmp_path, "2024")) == 3
+    assert list(scratch.iterdir()) == [] and not list(index.rglob("*.partial"))
+
+
+def test_scratch_space_is_used_only_with_room_for_the_shard(tmp_path, monkeypatch):
+    assert plugin._scratch_dir(False, 10, 1) is None
+    assert plugin._scratch_dir(str(tmp_path), 10**15, 1) == str(tmp_path)  # named: used as it is
+    monkeypatch.setattr(plugin, "SCRATCH_CANDIDATES", (str(tmp_path / "missing"), str(tmp_path)))
+    assert plugin._scratch_dir(None, 10_000, 10) == str(tmp_path)
+    free = os.statvfs(tmp_path).f_bavail * os.statvfs(tmp_path).f_frsize
+    assert plugin._scratch_dir(None, free // 6, 10) is None  # no room: the system's temporary folder
+    assert plugin._scratch_dir(None, 10, free // 8192) is None
 
 
 def test_rebuild_replaces_the_index_and_can_be_switched_off(tiny_content, tmp_path):
