@@ -13,6 +13,8 @@ import gzip
 import json
 import os
 import shutil
+import threading
+import time
 import unicodedata
 from pathlib import Path
 
@@ -344,6 +346,48 @@ def test_shards_are_built_in_scratch_space_and_moved_across_file_systems(tmp_pat
     assert "Bài một" in decode(fragments(tmp_path, "2024")["/a1.html"]["content"])
     assert len(fragments(tmp_path, "2024")) == 3
     assert list(scratch.iterdir()) == [] and not list(index.rglob("*.partial"))
+
+
+def test_more_shards_are_indexed_at_once_when_the_build_has_nothing_else_to_do():
+    at_end, lock = threading.Event(), threading.Lock()
+    running, seen = [0], []
+
+    def run(job):
+        with lock:
+            running[0] += 1
+            seen.append((job[0], at_end.is_set(), running[0]))
+        if job[0] == "2024":  # the largest: the build finishes while it is indexed
+            at_end.set()
+        time.sleep(0.2)
+        with lock:
+            running[0] -= 1
+        if job[0] == "2021":
+            raise RuntimeError("pagefind failed (1)")
+        return job[0]
+
+    jobs = [(name, [0] * size) for name, size in (("2021", 1), ("2022", 2), ("2023", 3), ("2024", 4))]
+    results, errors = plugin._run_all(jobs, 1, run, more=1, at_end=at_end)
+    assert sorted(results) == ["2022", "2023", "2024"] and list(errors) == ["2021"]
+    assert seen[0] == ("2024", False, 1)  # largest first, alone while pages are written
+    assert max(count for _name, _at_end, count in seen) == 2  # then two at once
+    assert all(count == 1 for _name, after, count in seen if not after)
+    # With no event (the build is done already): both lanes from the start.
+    peak = []
+
+    def count(job):
+        with lock:
+            running[0] += 1
+            peak.append(running[0])
+        time.sleep(0.1)
+        with lock:
+            running[0] -= 1
+
+    plugin._run_all(jobs, 1, count, more=1, at_end=None)
+    assert len(peak) == 4 and peak[:2] == [1, 2]
+    # One lane: in the calling thread, largest first.
+    seen.clear()
+    plugin._run_all(jobs, 1, lambda job: seen.append(job[0]))
+    assert seen == ["2024", "2023", "2022", "2021"]
 
 
 def test_scratch_space_is_used_only_with_room_for_the_shard(tmp_path, monkeypatch):
