@@ -31,9 +31,10 @@ import sys
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
-__all__ = ["BrokenProcessPool", "Forked", "fresh_consoles_in_children", "in_workers"]
+__all__ = ["BrokenProcessPool", "Forked", "fresh_consoles_in_children", "in_workers", "waits_for_background"]
 
 _hooked: list = []  # fresh_consoles_in_children is installed once per process
+_not_waiting: list = []  # non-empty while a Forked(..., wait_for_background=False) forks
 
 KEEP_RECORDS = 100  # the last log lines of the child that are sent back
 MAX_MESSAGE = 20_000  # characters of a log line or an error sent back
@@ -45,13 +46,24 @@ class Forked:
     ``wait`` returns ``(exit code, outcome)``: outcome is ``(True, what work
     returned)``, ``(False, the text of what it raised)``, or ``None`` when
     the process sent nothing (it died). The exit code is 0 only if ``work``
-    returned. The result must pickle."""
+    returned. The result must pickle.
 
-    def __init__(self, work):
+    ``wait_for_background=False``: ``work`` reads nothing that another
+    plugin computes in the background of the build (the related-news lists),
+    so the fork need not wait for it: fork hooks that wait ask
+    :func:`waits_for_background` first."""
+
+    def __init__(self, work, wait_for_background: bool = True):
         read, write = os.pipe()
         sys.stdout.flush()
         sys.stderr.flush()
-        pid = os.fork()
+        if not wait_for_background:
+            _not_waiting.append(True)
+        try:
+            pid = os.fork()
+        finally:
+            if not wait_for_background:
+                _not_waiting.pop()
         if pid == 0:
             status = 1
             try:
@@ -82,6 +94,12 @@ class Forked:
         for level, message in records:
             logger.log(level, "%s", message, stacklevel=2)  # shown as logged by the caller
         return os.waitstatus_to_exitcode(status), outcome
+
+
+def waits_for_background() -> bool:
+    """For fork hooks: whether the fork being made needs the results of the
+    build's background work (False inside ``Forked(..., wait_for_background=False)``)."""
+    return not _not_waiting
 
 
 def in_workers(fn, items, workers: int, initializer=None, chunksize: int = 1):

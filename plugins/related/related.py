@@ -123,6 +123,7 @@ from collections import Counter
 from markupsafe import Markup
 from pelican import signals
 
+from buildspeed import forked
 from buildspeed.forked import Forked
 
 from .cache import TermStore, Vocabulary
@@ -594,8 +595,11 @@ def _start(docs, pinned, count: int, compute) -> None:
     No article's list is read before it is set: until then ``related_news``
     is a class attribute (``_Pending``) whose first read waits; and every
     fork of the build waits first (``os.register_at_fork``),
-    so the writer's render workers and the search index process, which
-    are copies of the build, have the lists. ``finalized`` waits too, so
+    so the writer's render workers, which are copies of the build, have the
+    lists. Only a ``Forked(..., wait_for_background=False)`` does not wait:
+    the search index, whose documents hold no list (a cold build at 20,000
+    articles started it 3 to 5 s earlier, waiting for the ranking with a
+    core idle, and the index ends the build). ``finalized`` waits too, so
     the term cache is written before the build ends. If the process fails,
     the ranking is computed in the build, with a warning."""
     if not _registered:
@@ -635,6 +639,8 @@ def join() -> None:
 
 
 def _join_before_fork() -> None:
+    if not forked.waits_for_background():
+        return  # a process that reads no list (the search index)
     try:
         join()
     except Exception as exc:  # noqa: BLE001 - a fork hook cannot raise; finalized does

@@ -290,6 +290,19 @@ def test_a_fork_of_the_build_waits_for_the_lists_first(tmp_path):
     assert not rel._job and lists(articles) == inline
 
 
+def test_a_fork_that_reads_no_list_does_not_wait(tmp_path):
+    """The search index's process reads no list: it starts at once, and the
+    lists are still set in the build."""
+    inline = relate(corpus(), tmp_path / "inline")
+    articles = corpus()
+    background(articles, tmp_path)
+    child = Forked(lambda: "related_news" in vars(articles[0]), wait_for_background=False)
+    assert rel._job  # the build has not waited for the ranking
+    code, outcome = child.wait(logging.getLogger(__name__))
+    assert code == 0 and outcome == (True, False)  # nor has the child
+    assert lists(articles) == inline and not rel._job
+
+
 def test_finalized_takes_a_ranking_nobody_read(tmp_path):
     articles = corpus()
     background(articles, tmp_path)

@@ -380,7 +380,8 @@ def _index_in_background(settings) -> None:
         _collect_all()
         build_index(_pending["documents"], settings["OUTPUT_PATH"], settings, _pending["seconds"], at_end)
 
-    _background["process"] = Forked(index)
+    # The documents hold no related-news list: no need to wait for its ranking.
+    _background["process"] = Forked(index, wait_for_background=False)
     os.close(at_end_read)
     _background["at_end"] = at_end_write
     _pending.update(documents=None, sources=[])
