@@ -549,6 +549,33 @@ def _scratch_dir(setting, size: int, files: int) -> str | None:
     return None
 
 
+SCRATCH_PREFIX = "portal-search-"
+SCRATCH_MAX_AGE = 24 * 3600  # seconds
+
+
+def _sweep_scratch(setting) -> None:
+    """Remove scratch folders left by an index process that was killed
+    (SIGKILL, the out-of-memory killer: no cleanup ran). In ``/dev/shm`` they
+    hold memory until the machine restarts, ~25 MB per year shard. Only
+    folders untouched for a day: another build may be using a newer one."""
+    if setting is False:
+        return
+    folders = [str(setting)] if setting else SCRATCH_CANDIDATES
+    limit = time.time() - SCRATCH_MAX_AGE
+    for folder in folders:
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                if (entry.name.startswith(SCRATCH_PREFIX) and entry.is_dir(follow_symlinks=False)
+                        and entry.stat(follow_symlinks=False).st_mtime < limit):
+                    shutil.rmtree(entry.path, ignore_errors=True)
+            except OSError:
+                continue
+
+
 def build_shard(name: str, documents: dict, root: Path, language: str, digest: str, scratch=None) -> dict:
     """Index one shard into ``root/<name>/``, through a staging bundle.
 
@@ -561,7 +588,7 @@ def build_shard(name: str, documents: dict, root: Path, language: str, digest: s
     texts = {save_as: document if isinstance(document, str) else make_document(document)
              for save_as, document in documents.items()}
     where = _scratch_dir(scratch, sum(map(len, texts.values())), len(texts))
-    with tempfile.TemporaryDirectory(prefix=f"portal-search-{name}-", dir=where) as tmp:
+    with tempfile.TemporaryDirectory(prefix=f"{SCRATCH_PREFIX}{name}-", dir=where) as tmp:
         site, staging = Path(tmp) / "site", Path(tmp) / "bundle"
         for save_as, text in texts.items():
             path = site / save_as
@@ -687,6 +714,8 @@ def build_index(shards: dict, output_path: str, settings, spent: float = 0.0, at
     workers = int(settings.get("SEARCH_WORKERS") or 1)
     at_end_workers = max(workers, int(settings.get("SEARCH_WORKERS_AT_END") or _default_at_end()))
     index_start = time.perf_counter()
+    if changed:
+        _sweep_scratch(settings.get("SEARCH_SCRATCH_DIR"))
     indexed, errors = _run_all(
         changed, workers,
         lambda job: build_shard(job[0], job[1], root, language, digests[job[0]], settings.get("SEARCH_SCRATCH_DIR")),

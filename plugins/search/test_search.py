@@ -395,6 +395,16 @@ def test_scratch_space_is_used_only_with_room_for_the_shard(tmp_path, monkeypatc
     assert plugin._scratch_dir(str(tmp_path), 10**15, 1) == str(tmp_path)  # named: used as it is
     monkeypatch.setattr(plugin, "SCRATCH_CANDIDATES", (str(tmp_path / "missing"), str(tmp_path)))
     assert plugin._scratch_dir(None, 10_000, 10) == str(tmp_path)
+    # Left by a killed index process a day ago: removed; a build's own, newer one: kept.
+    old, fresh, other = (tmp_path / f"{plugin.SCRATCH_PREFIX}2024-x", tmp_path / f"{plugin.SCRATCH_PREFIX}2025-y",
+                         tmp_path / "someone-else")
+    for folder in (old, fresh, other):
+        (folder / "site").mkdir(parents=True)
+    day_ago = time.time() - plugin.SCRATCH_MAX_AGE - 60
+    for folder in (old, other):
+        os.utime(folder, (day_ago, day_ago))
+    plugin._sweep_scratch(None)
+    assert not old.exists() and fresh.exists() and other.exists()
     free = os.statvfs(tmp_path).f_bavail * os.statvfs(tmp_path).f_frsize
     assert plugin._scratch_dir(None, free // 6, 10) is None  # no room: the system's temporary folder
     assert plugin._scratch_dir(None, 10, free // 8192) is None
