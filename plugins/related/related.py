@@ -598,7 +598,7 @@ def _start(docs, pinned, count: int, compute) -> None:
     so the writer's render workers, which are copies of the build, have the
     lists. Only a ``Forked(..., wait_for_background=False)`` does not wait:
     the search index, whose documents hold no list (a cold build at 20,000
-    articles started it 3 to 5 s earlier, waiting for the ranking with a
+    articles started it about 5 s earlier, waiting for the ranking with a
     core idle, and the index ends the build). ``finalized`` waits too, so
     the term cache is written before the build ends. If the process fails,
     the ranking is computed in the build, with a warning."""

@@ -664,15 +664,6 @@ def _default_at_end() -> int:
     return min(2, os.cpu_count() or 1)
 
 
-def _at_once(workers: int, at_end_workers: int, shards: int, at_end) -> str:
-    """How many shards were indexed at once, for the log line."""
-    if at_end is None:
-        return str(min(at_end_workers, shards))
-    if min(at_end_workers, shards) > min(workers, shards):
-        return f"{min(workers, shards)} while pages were written, then {min(at_end_workers, shards)}"
-    return str(min(workers, shards))
-
-
 def build_index(shards: dict, output_path: str, settings, spent: float = 0.0, at_end=None) -> dict:
     """Index ``shards`` ({shard: {save_as: Inputs or HTML}}) into OUTPUT_PATH/SEARCH_OUTPUT_DIR.
 
@@ -739,13 +730,16 @@ def build_index(shards: dict, output_path: str, settings, spent: float = 0.0, at
         "indexed": indexed, "seconds": time.perf_counter() - start,
     }
     steps = f"reading articles {spent:.1f} s, digests {digest_seconds:.1f} s"
+    at_once = str(workers if at_end is not None else at_end_workers)
+    if at_end is not None and at_end_workers > workers:
+        at_once += f", then {at_end_workers}"  # once the build only waited for the index
     if indexed:
         logger.info(
             "search: %d documents in %d shards; re-indexed %s (%d documents, %d files written, %s at once;"
             " %s, indexing %.1f s) in %.1f s",
             total, len(shards), ", ".join(sorted(indexed, key=shard_order)),
             sum(r["documents"] for r in indexed.values()), sum(r["written"] for r in indexed.values()),
-            _at_once(workers, at_end_workers, len(indexed), at_end), steps, index_seconds, stats["seconds"],
+            at_once, steps, index_seconds, stats["seconds"],
         )
     else:
         logger.info("search: %d documents in %d shards; none changed, index kept (%s) in %.1f s",
